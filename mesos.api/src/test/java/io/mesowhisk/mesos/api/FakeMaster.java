@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
@@ -27,6 +28,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.FutureCallback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * A tiny, purpose-built stand-in for a Mesos master's {@code POST /api/v1/scheduler}, faithful to
@@ -121,18 +123,30 @@ final class FakeMaster implements AutoCloseable {
     final BlockingQueue<Stream> streams = new LinkedBlockingQueue<>();
 
     FakeMaster() throws Exception {
-        this(new Registry());
+        this(new Registry(), null);
     }
 
     /** A second master of the same cluster. */
     FakeMaster(FakeMaster sameCluster) throws Exception {
-        this(sameCluster.registry);
+        this(sameCluster.registry, sameCluster.tls);
     }
 
-    private FakeMaster(Registry registry) throws Exception {
+    /** A master serving https with the key in {@code keyStore} (PKCS12). */
+    static FakeMaster https(Path keyStore, String password) throws Exception {
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStorePath(keyStore.toString());
+        tls.setKeyStorePassword(password);
+        tls.setKeyStoreType("PKCS12");
+        return new FakeMaster(new Registry(), tls);
+    }
+
+    private final SslContextFactory.Server tls;
+
+    private FakeMaster(Registry registry, SslContextFactory.Server tls) throws Exception {
         this.registry = registry;
+        this.tls = tls;
         this.server = new Server();
-        this.connector = new ServerConnector(server);
+        this.connector = tls == null ? new ServerConnector(server) : new ServerConnector(server, tls);
         connector.setPort(0);
         connector.setHost("127.0.0.1");
         server.addConnector(connector);
@@ -146,7 +160,7 @@ final class FakeMaster implements AutoCloseable {
     }
 
     URI uri() {
-        return URI.create("http://127.0.0.1:" + connector.getLocalPort());
+        return URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + connector.getLocalPort());
     }
 
     FakeMaster requireCredentials(String principal, String secret) {
