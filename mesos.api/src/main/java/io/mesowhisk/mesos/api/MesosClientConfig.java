@@ -34,7 +34,8 @@ import java.util.Optional;
  * <tr><td>heartbeatMaxFailures / heartbeatGrace</td><td>5 / 5 s</td><td>the stream is dead after heartbeat
  *     interval × max failures + grace without any event</td></tr>
  * <tr><td>maxRedirects</td><td>5</td><td>307 redirects followed per request</td></tr>
- * <tr><td>reconnect</td><td>true</td><td>resubscribe after a lost stream</td></tr>
+ * <tr><td>reconnect</td><td>true</td><td>resubscribe (with backoff) after a lost stream or a failed attempt; when
+ *     false, the first failed SUBSCRIBE attempt (all masters tried) or lost stream ends the subscription</td></tr>
  * </table>
  *
  * <p>{@link #toString()} masks the secret and the trust store password.

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -144,7 +145,7 @@ public final class JettyMesosClient implements MesosClient {
                 CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
             } catch (Exception e) {
                 LOG.warn("Mesos client {}: subscriptions did not end within 5 s of close: {}", id, e.toString());
-            } 
+            }
         }
         timer.shutdownNow();
         try {
@@ -290,9 +291,13 @@ public final class JettyMesosClient implements MesosClient {
                     if (System.nanoTime() + delay < deadline && !closed.get()) {
                         LOG.debug("{} call: 503 from {} ({}), retrying in {} ms", type, endpoint, text.strip(),
                                 delay / 1_000_000);
-                        timer.schedule(() -> sendCall(endpoint, streamId, body, type, redirects, retries + 1,
-                                deadline, result), delay, TimeUnit.NANOSECONDS);
-                        return;
+                        try {
+                            timer.schedule(() -> sendCall(endpoint, streamId, body, type, redirects, retries + 1,
+                                    deadline, result), delay, TimeUnit.NANOSECONDS);
+                            return;
+                        } catch (RejectedExecutionException e) {
+                            // the client is closing: report the 503 as is
+                        }
                     }
                 }
                 result.completeExceptionally(MesosHttpException.of(status, endpoint, headers, text));
