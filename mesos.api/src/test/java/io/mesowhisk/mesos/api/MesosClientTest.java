@@ -404,6 +404,58 @@ class MesosClientTest {
     }
 
     @Test
+    void recordsSplitAcrossChunksAndBatchedInOneChunkArriveWhole() throws Exception {
+        FakeMaster master = master();
+        RecordingListener listener = new RecordingListener();
+        client(config(master)).subscribe(FRAMEWORK, listener);
+        listener.expect(Event.Subscribed.class);
+        FakeMaster.Stream stream = master.nextStream();
+        byte[] one = RecordIO.frame(stream.codec.encode(update(1)));
+        // a record in three chunks, the cut inside the length prefix and inside the data
+        stream.sendRaw(java.util.Arrays.copyOfRange(one, 0, 1));
+        stream.sendRaw(java.util.Arrays.copyOfRange(one, 1, one.length / 2));
+        stream.sendRaw(java.util.Arrays.copyOfRange(one, one.length / 2, one.length));
+        // three records in one chunk
+        stream.sendRaw(RecordIO.frameAll(List.of(stream.codec.encode(update(2)), stream.codec.encode(update(3)),
+                stream.codec.encode(update(4)))));
+        for (int i = 1; i <= 4; i++) {
+            assertEquals("task-" + i, listener.expect(Event.class).getUpdate().getStatus().getTaskId().getValue());
+        }
+    }
+
+    @Test
+    void aThrowingListenerDoesNotStopTheStream() throws Exception {
+        FakeMaster master = master();
+        RecordingListener recorder = new RecordingListener();
+        SubscriptionListener throwing = new SubscriptionListener() {
+            @Override
+            public void subscribed(Subscription s, Event.Subscribed subscribed) {
+                recorder.subscribed(s, subscribed);
+                throw new IllegalStateException("listener bug (expected by the test)");
+            }
+
+            @Override
+            public void event(Subscription s, Event event) {
+                recorder.event(s, event);
+                throw new IllegalStateException("listener bug (expected by the test)");
+            }
+
+            @Override
+            public void disconnected(Subscription s, Disconnect disconnect) {
+                recorder.disconnected(s, disconnect);
+            }
+        };
+        Subscription s = client(config(master)).subscribe(FRAMEWORK, throwing);
+        recorder.expect(Event.Subscribed.class);
+        FakeMaster.Stream stream = master.nextStream();
+        stream.send(update(1));
+        stream.send(update(2));
+        assertEquals("task-1", recorder.expect(Event.class).getUpdate().getStatus().getTaskId().getValue());
+        assertEquals("task-2", recorder.expect(Event.class).getUpdate().getStatus().getTaskId().getValue());
+        assertTrue(s.isSubscribed());
+    }
+
+    @Test
     void errorEventEndsTheSubscription() throws Exception {
         FakeMaster master = master();
         RecordingListener listener = new RecordingListener();

@@ -40,10 +40,7 @@ final class RecordingListener implements SubscriptionListener {
             if (next == null) {
                 fail("no " + kind.getSimpleName() + " callback arrived");
             }
-            if (next instanceof Event e && e.getType() == Event.Type.HEARTBEAT && kind != Event.class) {
-                continue;
-            }
-            if (next instanceof Event e && e.getType() == Event.Type.HEARTBEAT && kind == Event.class) {
+            if (next instanceof Event e && e.getType() == Event.Type.HEARTBEAT) {
                 continue;
             }
             if (!kind.isInstance(next)) {
