@@ -79,10 +79,13 @@ public final class Attribute {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             throw new IllegalArgumentException("scalar value must be finite, got " + value);
         }
-        long fixed = Math.round(Math.abs(value) * 1000);   // llround: half away from zero
-        double rounded = (fixed / 1000) + (fixed % 1000) / 1000.0;
-        if (value < 0) {
-            rounded = -rounded;
+        double rounded = value;
+        if (Math.abs(value) < 9e15) {   // beyond that value * 1000 does not fit a long (Mesos's llround overflows)
+            long fixed = Math.round(Math.abs(value) * 1000);   // llround: half away from zero
+            rounded = (fixed / 1000) + (fixed % 1000) / 1000.0;
+            if (value < 0) {
+                rounded = -rounded;
+            }
         }
         if (rounded == 0) {
             return "0";
