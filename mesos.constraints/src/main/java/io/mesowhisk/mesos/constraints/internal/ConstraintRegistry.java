@@ -50,6 +50,7 @@ public final class ConstraintRegistry implements ConstraintCompiler {
     private final List<Registration> registrations = new ArrayList<>();   // guarded by lock
     private long nextLocalId = Long.MAX_VALUE;                            // guarded by lock
     private volatile Snapshot snapshot = new Snapshot(0, Collections.emptySortedMap());
+    /** Every distinct configuration compiled so far; configurations are few (two lists per scheduler config). */
     private final Map<List<Constraint>, InternedConstraintSet> interned = new ConcurrentHashMap<>();
     private final List<OperatorListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -145,12 +146,14 @@ public final class ConstraintRegistry implements ConstraintCompiler {
         }
         Snapshot s = snapshot;
         CompiledConstraint[] compiled = new CompiledConstraint[parsed.size()];
+        ConstraintOperator[] operators = new ConstraintOperator[compiled.length];
         for (int i = 0; i < compiled.length; i++) {
             compiled[i] = compileOne(parsed.get(i), s);
+            operators[i] = s.operators().get(parsed.get(i).operator());
         }
         List<Constraint> key = List.copyOf(parsed);
         InternedConstraintSet set = interned.computeIfAbsent(key, k -> new InternedConstraintSet(this, k,
-                new InternedConstraintSet.Binding(s.generation(), compiled, null)));
+                new InternedConstraintSet.Binding(s.generation(), compiled, operators, null)));
         set.binding(snapshot);
         return set;
     }

@@ -3,6 +3,7 @@ package io.mesowhisk.mesos.constraints.internal;
 import io.mesowhisk.mesos.constraints.CompiledConstraint;
 import io.mesowhisk.mesos.constraints.Constraint;
 import io.mesowhisk.mesos.constraints.ConstraintException;
+import io.mesowhisk.mesos.constraints.ConstraintOperator;
 import io.mesowhisk.mesos.constraints.ConstraintSet;
 import io.mesowhisk.mesos.constraints.OfferView;
 import io.mesowhisk.mesos.constraints.PlacementContext;
@@ -17,8 +18,11 @@ import java.util.Optional;
  */
 final class InternedConstraintSet implements ConstraintSet {
 
-    /** Compiled constraints for one generation; {@code problem != null} means "cannot be evaluated". */
-    record Binding(long generation, CompiledConstraint[] compiled, String problem) {
+    /**
+     * Compiled constraints for one generation, with the operator service each was compiled by; {@code problem != null}
+     * means "cannot be evaluated".
+     */
+    record Binding(long generation, CompiledConstraint[] compiled, ConstraintOperator[] operators, String problem) {
         boolean dependsOnPlacements() {
             if (compiled == null) {
                 return false;
@@ -60,17 +64,22 @@ final class InternedConstraintSet implements ConstraintSet {
             Binding nb;
             try {
                 CompiledConstraint[] compiled = new CompiledConstraint[constraints.size()];
+                ConstraintOperator[] operators = new ConstraintOperator[compiled.length];
                 for (int i = 0; i < compiled.length; i++) {
                     Constraint c = constraints.get(i);
-                    if (s.operators().get(c.operator()) == null) {
+                    ConstraintOperator op = s.operators().get(c.operator());
+                    if (op == null) {
                         throw new ConstraintException(c.toString(), "constraint '" + c + "': operator "
                                 + c.operator() + " is not available");
                     }
-                    compiled[i] = ConstraintRegistry.compileOne(c, s);
+                    operators[i] = op;
+                    // same operator service as before: keep its compiled form (a regex stays compiled once)
+                    compiled[i] = b.operators() != null && b.operators()[i] == op ? b.compiled()[i]
+                            : ConstraintRegistry.compileOne(c, s);
                 }
-                nb = new Binding(s.generation(), compiled, null);
+                nb = new Binding(s.generation(), compiled, operators, null);
             } catch (ConstraintException e) {
-                nb = new Binding(s.generation(), null, e.getMessage());
+                nb = new Binding(s.generation(), null, null, e.getMessage());
             }
             depends = nb.dependsOnPlacements();
             binding = nb;

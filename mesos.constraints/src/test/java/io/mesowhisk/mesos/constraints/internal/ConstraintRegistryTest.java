@@ -132,6 +132,12 @@ class ConstraintRegistryTest {
             set.evaluate(agent("h" + i, Attribute.text("zone", "a")), none);
         }
         assertEquals(1, compiles.get());
+        // another operator coming and going does not recompile constraints whose operator is unchanged
+        ConstraintOperator other = c -> (o, x) -> Verdict.FITS;
+        registry.addOperator(other, Map.of(ConstraintOperator.NAME_PROPERTY, "OTHER"));
+        registry.removeOperator(other, Map.of(ConstraintOperator.NAME_PROPERTY, "OTHER"));
+        assertTrue(set.evaluate(agent("h", Attribute.text("zone", "a")), none).fits());
+        assertEquals(1, compiles.get());
     }
 
     @Test

@@ -82,6 +82,20 @@ class MarathonOperatorsTest {
     }
 
     @Test
+    void spreadWithMaxPerHostnameFillsEveryAgentEvenly() {
+        ConstraintSet cs = registry.compile(List.of("hostname MAX_PER 2"), " ");
+        List<TaskRequest> tasks = new ArrayList<>();
+        for (int i = 0; i < 14; i++) {
+            tasks.add(TaskRequest.builder("t" + i).cpus(0.1).mem(64).group("app").constraints(cs).build());
+        }
+        PlacementResult r = engine.place(tasks, agents(), List.of(), PlacementStrategy.SPREAD);
+        assertEquals(12, r.assignments().size());
+        perHost(r).values().forEach(n -> assertEquals(2, n));
+        // round robin: the first six tasks go to six different agents
+        assertEquals(6, r.assignments().subList(0, 6).stream().map(a -> a.offer().hostname()).distinct().count());
+    }
+
+    @Test
     void uniqueCountsRunningTasksOfTheSameGroupOnly() {
         List<PlacedTask> running = List.of(PlacedTask.on("app", agents().get(0)), PlacedTask.on("other", agents().get(1)));
         PlacementResult r = place(10, "rack UNIQUE", running);
