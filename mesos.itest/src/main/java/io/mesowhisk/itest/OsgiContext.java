@@ -1,0 +1,37 @@
+package io.mesowhisk.itest;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * Service access for the integration tests. Trackers stay open until {@link #close()}: closing one right after
+ * getService() would release per-bundle services such as ConfigurationAdmin while the test still uses them.
+ */
+public final class OsgiContext implements AutoCloseable {
+
+    private final BundleContext context = FrameworkUtil.getBundle(OsgiContext.class).getBundleContext();
+    private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
+
+    /** The test bundle's context. */
+    public BundleContext bundleContext() {
+        return context;
+    }
+
+    /** Waits up to 10 s for a service of that type. */
+    public <T> T service(Class<T> type) {
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
+        tracker.open();
+        trackers.add(tracker);
+        return Await.value("service " + type.getName(), Duration.ofSeconds(10), tracker::getService);
+    }
+
+    @Override
+    public void close() {
+        trackers.forEach(ServiceTracker::close);
+        trackers.clear();
+    }
+}

@@ -1,0 +1,101 @@
+package io.mesowhisk.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mesowhisk.whisk.WhiskMesosConfig;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.metatype.AttributeDefinition;
+import org.osgi.service.metatype.MetaTypeInformation;
+import org.osgi.service.metatype.MetaTypeService;
+import org.osgi.service.metatype.ObjectClassDefinition;
+
+/** PID whisk.mesos: described by Metatype, updated live through @Modified, bad updates refused. */
+class WhiskMesosConfigurationIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final OsgiContext osgi = new OsgiContext();
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        Configuration c = osgi.service(ConfigurationAdmin.class).getConfiguration(WhiskMesosConfig.PID, "?");
+        c.delete();
+        osgi.close();
+    }
+
+    private static Dictionary<String, Object> properties(Object... keyValues) {
+        Hashtable<String, Object> d = new Hashtable<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            d.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return d;
+    }
+
+    @Test
+    void anUpdateReachesTheRunningComponentWithoutARestart() throws Exception {
+        WhiskMesosConfig config = osgi.service(WhiskMesosConfig.class);
+        ServiceReference<WhiskMesosConfig> before = osgi.bundleContext().getServiceReference(WhiskMesosConfig.class);
+        long generation = config.generation();
+
+        Configuration c = osgi.service(ConfigurationAdmin.class).getConfiguration(WhiskMesosConfig.PID, "?");
+        c.update(properties("role", "openwhisk", "constraints", new String[] {"zone LIKE us-east-.*"},
+                "timeouts.task-launch", "90 seconds"));
+
+        Await.until("role openwhisk in force", TIMEOUT, () -> config.current().role().equals("openwhisk"));
+        assertEquals(List.of("zone LIKE us-east-.*"), config.current().constraints());
+        assertEquals(Duration.ofSeconds(90), config.current().timeouts().taskLaunch());
+        assertTrue(config.generation() > generation);
+        ServiceReference<WhiskMesosConfig> after = osgi.bundleContext().getServiceReference(WhiskMesosConfig.class);
+        assertEquals(before.getProperty("service.id"), after.getProperty("service.id"),
+                "same service registration: @Modified, not a restart");
+        assertSame(config, osgi.service(WhiskMesosConfig.class));
+    }
+
+    @Test
+    void aBadUpdateIsRefusedAndTheLastGoodConfigurationStays() throws Exception {
+        WhiskMesosConfig config = osgi.service(WhiskMesosConfig.class);
+        Configuration c = osgi.service(ConfigurationAdmin.class).getConfiguration(WhiskMesosConfig.PID, "?");
+        c.update(properties("role", "good"));
+        Await.until("role good in force", TIMEOUT, () -> config.current().role().equals("good"));
+
+        c.update(properties("role", "still-good", "heartbeat-max-failures", "lots"));
+        Await.until("refusal recorded", TIMEOUT, () -> config.lastRejection().isPresent());
+        assertTrue(config.lastRejection().get().contains("whisk.mesos.heartbeat-max-failures = \"lots\""),
+                config.lastRejection().get());
+        assertEquals("good", config.current().role());
+
+        c.update(properties("role", "better"));
+        Await.until("role better in force", TIMEOUT, () -> config.current().role().equals("better"));
+        assertTrue(config.lastRejection().isEmpty());
+    }
+
+    @Test
+    void metatypeDescribesEveryKey() {
+        MetaTypeService metaType = osgi.service(MetaTypeService.class);
+        Bundle adapter = Arrays.stream(osgi.bundleContext().getBundles())
+                .filter(b -> b.getSymbolicName().equals("mesos.whisk-adapter")).findFirst().orElseThrow();
+        MetaTypeInformation info = metaType.getMetaTypeInformation(adapter);
+        assertTrue(Arrays.asList(info.getPids()).contains(WhiskMesosConfig.PID));
+        ObjectClassDefinition ocd = info.getObjectClassDefinition(WhiskMesosConfig.PID, null);
+        Set<String> ids = Arrays.stream(ocd.getAttributeDefinitions(ObjectClassDefinition.ALL))
+                .map(AttributeDefinition::getID).collect(Collectors.toSet());
+        assertTrue(ids.containsAll(Set.of("master-url", "master-public-url", "role", "timeouts.failover",
+                "mesos-link-log-message", "constraints", "blackbox-constraints", "constraint-delimiter",
+                "teardown-on-exit", "offer-refuse-duration", "heartbeat-max-failures", "timeouts.task-launch",
+                "health-check.grace-period", "secret")), ids.toString());
+    }
+}
