@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>The environment and system properties are read once, at activation.
  */
 @Component(service = WhiskMesosConfig.class, configurationPid = WhiskMesosConfig.PID,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+        configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 @Designate(ocd = WhiskMesosConfigDefinition.class)
 public final class WhiskMesosConfigComponent implements WhiskMesosConfig {
 
