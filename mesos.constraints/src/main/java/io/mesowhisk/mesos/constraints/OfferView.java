@@ -1,0 +1,193 @@
+package io.mesowhisk.mesos.constraints;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What placement needs to know about one offer (or several offers of one agent merged by the scheduler): ids,
+ * hostname, the unreserved scalar resources and port ranges usable by the framework's role, and the agent's
+ * attributes. Neutral: the scheduler converts Mesos {@code Offer}s to it, nothing here depends on protobuf.
+ *
+ * <p>Scalars are kept in Mesos's 3-decimal fixed point (milli-units), so sums never drift: 0.25 cpus is 250.
+ * Immutable and thread-safe; build with {@link #builder(String, String)}.
+ */
+public final class OfferView {
+
+    /** The pseudo-attribute that constraints use for the agent's hostname (Marathon's {@code hostname} field). */
+    public static final String HOSTNAME = "hostname";
+
+    private final String id;
+    private final String agentId;
+    private final String hostname;
+    private final long cpusMilli;
+    private final long memMilli;
+    private final long diskMilli;
+    private final List<PortRange> ports;
+    private final List<Attribute> attributes;
+    private final Map<String, Attribute> byName;
+
+    private OfferView(Builder b) {
+        this.id = b.id;
+        this.agentId = b.agentId == null ? b.id : b.agentId;
+        this.hostname = b.hostname;
+        this.cpusMilli = b.cpusMilli;
+        this.memMilli = b.memMilli;
+        this.diskMilli = b.diskMilli;
+        this.ports = List.copyOf(b.ports);
+        this.attributes = List.copyOf(b.attributes);
+        Map<String, Attribute> m = new HashMap<>();
+        for (Attribute a : attributes) {
+            // Mesos's own attribute lookups take the first attribute of a name
+            m.putIfAbsent(a.name(), a);
+        }
+        this.byName = Collections.unmodifiableMap(m);
+    }
+
+    /** Starts an offer view; {@code id} is the offer id (or any id the scheduler uses to find its offers again). */
+    public static Builder builder(String id, String hostname) {
+        return new Builder(id, hostname);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** The agent id; defaults to {@link #id()} when not set. */
+    public String agentId() {
+        return agentId;
+    }
+
+    public String hostname() {
+        return hostname;
+    }
+
+    /** cpus in milli-cpus (Mesos fixed point). */
+    public long cpusMilli() {
+        return cpusMilli;
+    }
+
+    /** mem in thousandths of a MB. */
+    public long memMilli() {
+        return memMilli;
+    }
+
+    /** disk in thousandths of a MB. */
+    public long diskMilli() {
+        return diskMilli;
+    }
+
+    public double cpus() {
+        return cpusMilli / 1000.0;
+    }
+
+    public double mem() {
+        return memMilli / 1000.0;
+    }
+
+    public double disk() {
+        return diskMilli / 1000.0;
+    }
+
+    /** Port ranges offered, in the order given. */
+    public List<PortRange> ports() {
+        return ports;
+    }
+
+    /** Agent attributes, in the agent's order. */
+    public List<Attribute> attributes() {
+        return attributes;
+    }
+
+    /** The first attribute with this name, or {@code null}. */
+    public Attribute attribute(String name) {
+        return byName.get(name);
+    }
+
+    /**
+     * The value a constraint on {@code field} compares: the hostname for {@value #HOSTNAME}, otherwise the text form
+     * of the attribute of that name, or {@code null} if the agent has no such attribute.
+     */
+    public String valueOf(String field) {
+        if (HOSTNAME.equals(field)) {
+            return hostname;
+        }
+        Attribute a = byName.get(field);
+        return a == null ? null : a.text();
+    }
+
+    @Override
+    public String toString() {
+        return "offer " + id + " on " + hostname;
+    }
+
+    /** Builder; validates at once and names the offending field. Not thread-safe. */
+    public static final class Builder {
+        private final String id;
+        private final String hostname;
+        private String agentId;
+        private long cpusMilli;
+        private long memMilli;
+        private long diskMilli;
+        private final List<PortRange> ports = new ArrayList<>();
+        private final List<Attribute> attributes = new ArrayList<>();
+
+        private Builder(String id, String hostname) {
+            if (id == null || id.isEmpty()) {
+                throw new IllegalArgumentException("offer id must not be empty");
+            }
+            if (hostname == null || hostname.isEmpty()) {
+                throw new IllegalArgumentException("offer " + id + ": hostname must not be empty");
+            }
+            this.id = id;
+            this.hostname = hostname;
+        }
+
+        public Builder agentId(String agentId) {
+            this.agentId = Objects.requireNonNull(agentId, "agentId");
+            return this;
+        }
+
+        public Builder cpus(double cpus) {
+            this.cpusMilli = milli("cpus", cpus);
+            return this;
+        }
+
+        public Builder mem(double mem) {
+            this.memMilli = milli("mem", mem);
+            return this;
+        }
+
+        public Builder disk(double disk) {
+            this.diskMilli = milli("disk", disk);
+            return this;
+        }
+
+        public Builder ports(long begin, long end) {
+            if (end > 65535) {
+                throw new IllegalArgumentException("offer " + id + ": port range " + begin + "-" + end + " exceeds 65535");
+            }
+            ports.add(new PortRange(begin, end));
+            return this;
+        }
+
+        public Builder attribute(Attribute attribute) {
+            attributes.add(Objects.requireNonNull(attribute, "attribute"));
+            return this;
+        }
+
+        public OfferView build() {
+            return new OfferView(this);
+        }
+
+        private long milli(String what, double value) {
+            if (!(value >= 0) || Double.isInfinite(value)) {
+                throw new IllegalArgumentException("offer " + id + ": " + what + " must be a finite number >= 0, got " + value);
+            }
+            return Math.round(value * 1000);
+        }
+    }
+}

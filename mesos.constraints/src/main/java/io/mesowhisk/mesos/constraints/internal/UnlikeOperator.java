@@ -1,0 +1,13 @@
+package io.mesowhisk.mesos.constraints.internal;
+
+import io.mesowhisk.mesos.constraints.ConstraintOperator;
+import org.osgi.service.component.annotations.Component;
+
+/** {@code <attribute> UNLIKE <regex>}: the regex does not match the whole value; a missing attribute fits. */
+@Component(service = ConstraintOperator.class, property = ConstraintOperator.NAME_PROPERTY + "=UNLIKE")
+public final class UnlikeOperator extends RegexOperator {
+
+    public UnlikeOperator() {
+        super(true);
+    }
+}
