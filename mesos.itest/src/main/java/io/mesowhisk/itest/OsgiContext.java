@@ -29,6 +29,17 @@ public final class OsgiContext implements AutoCloseable {
         return Await.value("service " + type.getName(), Duration.ofSeconds(10), tracker::getService);
     }
 
+    /**
+     * The service of that type registered at the time of each {@code get()}: for tests in which a component may be
+     * reactivated (a new instance) rather than modified.
+     */
+    public <T> java.util.function.Supplier<T> current(Class<T> type) {
+        service(type);
+        @SuppressWarnings("unchecked")
+        ServiceTracker<T, T> tracker = (ServiceTracker<T, T>) trackers.get(trackers.size() - 1);
+        return () -> Await.value("service " + type.getName(), Duration.ofSeconds(10), tracker::getService);
+    }
+
     @Override
     public void close() {
         trackers.forEach(ServiceTracker::close);

@@ -12,7 +12,9 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
@@ -30,10 +32,20 @@ class WhiskMesosConfigurationIT {
 
     private final OsgiContext osgi = new OsgiContext();
 
-    @AfterEach
-    void cleanUp() throws Exception {
+    @BeforeEach
+    void noConfiguration() throws Exception {
+        // Deleting the configuration may make SCR reactivate the component (a new instance) rather than call
+        // @Modified: wait until whichever instance is registered runs on defaults only.
         Configuration c = osgi.service(ConfigurationAdmin.class).getConfiguration(WhiskMesosConfig.PID, "?");
-        c.delete();
+        if (c.getProperties() != null) {
+            c.delete();
+        }
+        Supplier<WhiskMesosConfig> config = osgi.current(WhiskMesosConfig.class);
+        Await.until("whisk.mesos back to its defaults", TIMEOUT, () -> config.get().current().sources().isEmpty());
+    }
+
+    @AfterEach
+    void close() {
         osgi.close();
     }
 
