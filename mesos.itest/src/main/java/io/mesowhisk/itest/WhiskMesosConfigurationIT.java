@@ -96,6 +96,22 @@ class WhiskMesosConfigurationIT {
     }
 
     @Test
+    void aConstraintWithAnOperatorNobodyProvidesIsRefusedListingTheAvailableOnes() throws Exception {
+        WhiskMesosConfig config = osgi.service(WhiskMesosConfig.class);
+        Configuration c = osgi.service(ConfigurationAdmin.class).getConfiguration(WhiskMesosConfig.PID, "?");
+        c.update(properties("constraints", new String[] {"zone LIKE us-east-.*"}));
+        Await.until("constraints in force", TIMEOUT, () -> config.current().constraints().size() == 1);
+        assertEquals(1, config.placementConstraints().managed().constraints().size());
+
+        c.update(properties("constraints", new String[] {"zone LIKE us-east-.*", "zone NEAR us-west"}));
+        Await.until("refusal recorded", TIMEOUT, () -> config.lastRejection().isPresent());
+        String refusal = config.lastRejection().get();
+        assertTrue(refusal.contains("operator NEAR is not available") && refusal.contains("LIKE")
+                && refusal.contains("UNLIKE"), refusal);
+        assertEquals(List.of("zone LIKE us-east-.*"), config.current().constraints());
+    }
+
+    @Test
     void metatypeDescribesEveryKey() {
         MetaTypeService metaType = osgi.service(MetaTypeService.class);
         Bundle adapter = Arrays.stream(osgi.bundleContext().getBundles())

@@ -1,5 +1,6 @@
 package io.mesowhisk.whisk;
 
+import io.mesowhisk.mesos.constraints.ConstraintConfiguration;
 import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -22,6 +23,12 @@ public interface WhiskMesosConfig {
 
     /** The settings in force now. */
     WhiskMesosSettings current();
+
+    /**
+     * The {@code constraints} and {@code blackbox-constraints} of {@link #current()}, compiled against the constraint
+     * operators (a configuration naming an operator that is not available is refused).
+     */
+    ConstraintConfiguration placementConstraints();
 
     /** Incremented each time new settings come into force (starts at 1). */
     long generation();

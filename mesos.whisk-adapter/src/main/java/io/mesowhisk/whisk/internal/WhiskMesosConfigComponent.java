@@ -1,5 +1,9 @@
 package io.mesowhisk.whisk.internal;
 
+import io.mesowhisk.mesos.constraints.ConstraintCompiler;
+import io.mesowhisk.mesos.constraints.ConstraintConfiguration;
+import io.mesowhisk.mesos.constraints.ConstraintException;
+import io.mesowhisk.mesos.constraints.OperatorListener;
 import io.mesowhisk.whisk.WhiskMesosConfig;
 import io.mesowhisk.whisk.WhiskMesosSettings;
 import io.mesowhisk.whisk.internal.OpenWhiskEnvironment.Sourced;
@@ -7,11 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,60 +28,105 @@ import org.slf4j.LoggerFactory;
  * {@link #modified} on the same instance, which swaps one immutable snapshot. An invalid update is refused with a
  * message naming each key; the last good settings stay in force.
  *
+ * <p>The constraint lists are compiled against the constraint operators available now: a configuration naming
+ * an operator that is not available is refused like any other bad value (the message lists the available
+ * operators), and retried when the operators change, so installing the operator's bundle heals it.
+ *
  * <p>The environment and system properties are read once, at activation.
  */
 @Component(service = WhiskMesosConfig.class, configurationPid = WhiskMesosConfig.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 @Designate(ocd = WhiskMesosConfigDefinition.class)
-public final class WhiskMesosConfigComponent implements WhiskMesosConfig {
+public final class WhiskMesosConfigComponent implements WhiskMesosConfig, OperatorListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(WhiskMesosConfigComponent.class);
 
+    private final ConstraintCompiler compiler;
     private final Map<String, Sourced> environment;
     private final Map<String, Sourced> systemProperties;
     private volatile Snapshot snapshot;
 
-    private record Snapshot(WhiskMesosSettings settings, long generation, Optional<String> rejection) {
+    private record Snapshot(WhiskMesosSettings settings, ConstraintConfiguration constraints, long generation,
+            Optional<String> rejection, Map<String, Object> requested) {
+    }
+
+    private record Accepted(WhiskMesosSettings settings, ConstraintConfiguration constraints) {
     }
 
     /** Activation by DS: reads the environment and system properties of this process. */
     @Activate
-    public WhiskMesosConfigComponent(Map<String, Object> properties) {
-        this(properties, System.getenv(), System.getProperties());
+    public WhiskMesosConfigComponent(@Reference ConstraintCompiler compiler, Map<String, Object> properties) {
+        this(compiler, properties, System.getenv(), System.getProperties());
     }
 
-    WhiskMesosConfigComponent(Map<String, Object> properties, Map<String, String> env, Properties system) {
+    WhiskMesosConfigComponent(ConstraintCompiler compiler, Map<String, Object> properties, Map<String, String> env,
+            Properties system) {
+        this.compiler = compiler;
         this.environment = OpenWhiskEnvironment.fromEnvironment(env);
         this.systemProperties = OpenWhiskEnvironment.fromSystemProperties(system);
-        WhiskMesosSettings settings;
+        Accepted accepted;
         try {
-            settings = SettingsParser.parse(layers(properties));
+            accepted = accept(properties);
         } catch (IllegalArgumentException e) {
             LOG.error("{}", e.getMessage());
             throw e;
         }
-        this.snapshot = new Snapshot(settings, 1, Optional.empty());
-        describeStart(properties, settings);
+        this.snapshot = new Snapshot(accepted.settings(), accepted.constraints(), 1, Optional.empty(), properties);
+        compiler.addListener(this);
+        describeStart(properties, accepted.settings());
+    }
+
+    @Deactivate
+    void deactivate() {
+        compiler.removeListener(this);
     }
 
     /** A ConfigAdmin update (or deletion) of {@code whisk.mesos}: applied live, or refused as a whole. */
     @Modified
-    void modified(Map<String, Object> properties) {
+    synchronized void modified(Map<String, Object> properties) {
         Snapshot current = snapshot;
         try {
-            WhiskMesosSettings settings = SettingsParser.parse(layers(properties));
-            snapshot = new Snapshot(settings, current.generation() + 1, Optional.empty());
+            Accepted accepted = accept(properties);
+            snapshot = new Snapshot(accepted.settings(), accepted.constraints(), current.generation() + 1,
+                    Optional.empty(), properties);
             LOG.info("whisk.mesos: configuration {} applied ({} values set, local mode: {})",
-                    current.generation() + 1, settings.sources().size(), settings.localMode());
+                    current.generation() + 1, accepted.settings().sources().size(), accepted.settings().localMode());
         } catch (IllegalArgumentException e) {
-            snapshot = new Snapshot(current.settings(), current.generation(), Optional.of(e.getMessage()));
+            snapshot = new Snapshot(current.settings(), current.constraints(), current.generation(),
+                    Optional.of(e.getMessage()), properties);
             LOG.error("{}; the previous configuration ({}) stays in force", e.getMessage(), current.generation());
+        }
+    }
+
+    /** Operators came or went: a configuration refused for want of one may be good now. */
+    @Override
+    public void operatorsChanged(SortedSet<String> available, long generation) {
+        Snapshot current = snapshot;
+        if (current.rejection().isPresent()) {
+            LOG.info("whisk.mesos: constraint operators are now {}: trying the refused configuration again",
+                    available);
+            modified(current.requested());
+        }
+    }
+
+    private Accepted accept(Map<String, Object> properties) {
+        WhiskMesosSettings settings = SettingsParser.parse(layers(properties));
+        try {
+            return new Accepted(settings, ConstraintConfiguration.compile(compiler, settings.constraints(),
+                    settings.blackboxConstraints(), settings.constraintDelimiter()));
+        } catch (ConstraintException e) {
+            throw new IllegalArgumentException("invalid whisk.mesos configuration: whisk.mesos." + e.getMessage(), e);
         }
     }
 
     @Override
     public WhiskMesosSettings current() {
         return snapshot.settings();
+    }
+
+    @Override
+    public ConstraintConfiguration placementConstraints() {
+        return snapshot.constraints();
     }
 
     @Override
