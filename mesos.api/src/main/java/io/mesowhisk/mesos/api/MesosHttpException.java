@@ -20,7 +20,16 @@ public abstract class MesosHttpException extends MesosException {
     private final String body;
 
     protected MesosHttpException(int status, URI uri, Map<String, List<String>> headers, String body) {
-        super("HTTP " + status + " from " + uri + (body == null || body.isBlank() ? "" : ": " + body.strip()));
+        this(status, uri, headers, body, null);
+    }
+
+    /**
+     * @param note what the client adds to the master's answer (e.g. that retries ran out of time), or null; it goes
+     *             into the message only, {@link #body()} stays the master's
+     */
+    protected MesosHttpException(int status, URI uri, Map<String, List<String>> headers, String body, String note) {
+        super("HTTP " + status + " from " + uri + (body == null || body.isBlank() ? "" : ": " + body.strip())
+                + (note == null || note.isBlank() ? "" : " (" + note.strip() + ")"));
         this.status = status;
         this.uri = uri;
         this.headers = Map.copyOf(Objects.requireNonNull(headers, "headers"));

@@ -28,9 +28,11 @@ import org.osgi.annotation.versioning.ProviderType;
  *     reconnecting, or closed);</li>
  * <li>{@link Mesos4xxException} if the master rejected the call (the message carries Mesos's reason, e.g.
  *     {@code Failed to validate scheduler::Call: ...}), {@link Mesos5xxException} if it failed or stayed
- *     unavailable (503 is retried with backoff within the request timeout), {@link Mesos3xxException} for a
+ *     unavailable (503 is retried with backoff within the request timeout; when that runs out, the last 503 is
+ *     reported, its message noting the timeout), {@link Mesos3xxException} for a
  *     redirect that was not followed;</li>
- * <li>{@link MesosConnectionException} if the master could not be reached or did not answer in time.</li>
+ * <li>{@link MesosConnectionException} if the master could not be reached or did not answer in time (and had not
+ *     answered 503 before).</li>
  * </ul>
  * Calls follow 307 redirects to the new leader and carry {@code Mesos-Stream-Id}; the framework id is filled in.
  * Null arguments are rejected at once with {@link NullPointerException}.

@@ -115,6 +115,10 @@ final class FakeMaster implements AutoCloseable {
     volatile URI redirectTo;
     /** Answer this many requests with 503 "No leader elected" before serving. */
     final AtomicInteger unavailable = new AtomicInteger();
+    /** After the 503s: leave this many requests unanswered (a hanging master); they are failed at close. */
+    final AtomicInteger silent = new AtomicInteger();
+    /** The requests left unanswered, in arrival order. */
+    final BlockingQueue<Callback> held = new LinkedBlockingQueue<>();
     volatile String principal;
     volatile String secret;
     volatile double heartbeatSeconds = 15.0;
@@ -189,6 +193,9 @@ final class FakeMaster implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        for (Callback c; (c = held.poll()) != null; ) {
+            c.failed(new IOException("fake master closed"));
+        }
         server.stop();
     }
 
@@ -220,6 +227,10 @@ final class FakeMaster implements AutoCloseable {
         }
         if (unavailable.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             return text(response, callback, 503, "No leader elected");
+        }
+        if (silent.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            held.add(callback);
+            return true;
         }
         if (!"POST".equals(request.getMethod())) {
             response.getHeaders().put(HttpHeader.ALLOW, "POST");

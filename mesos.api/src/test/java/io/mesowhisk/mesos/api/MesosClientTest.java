@@ -273,15 +273,61 @@ class MesosClientTest {
         assertEquals(7, master.requests.get());
     }
 
+    /**
+     * However slow the machine, the call ends with the master's last 503: whether the next backoff no longer fits,
+     * the retry fires after the deadline, or the request timeout runs out during a retry.
+     */
     @Test
     void callKeepsFailingWith503UntilTheRequestTimeout() throws Exception {
         FakeMaster master = master();
         RecordingListener listener = new RecordingListener();
         Subscription s = client(config(master).requestTimeout(Duration.ofMillis(300))).subscribe(FRAMEWORK, listener);
         listener.expect(Event.Subscribed.class);
+        int before = master.requests.get();
         master.unavailable.set(Integer.MAX_VALUE);
         Mesos5xxException e = assertInstanceOf(Mesos5xxException.class, failureOf(s.revive(List.of())));
         assertEquals(503, e.status());
+        assertEquals("No leader elected", e.body());
+        assertTrue(e.getMessage().contains("request timeout of PT0.3S ran out while retrying"), e.getMessage());
+        assertTrue(master.requests.get() > before, "the call reached the master");
+    }
+
+    /**
+     * The case a loaded machine hit: the retry after a 503 is still in flight when the request timeout runs out. The
+     * master answers the first attempt 503 and never answers the retry, so the deadline must expire during it.
+     */
+    @Test
+    void requestTimeoutRunningOutDuringARetryReportsTheLast503() throws Exception {
+        FakeMaster master = master();
+        RecordingListener listener = new RecordingListener();
+        Subscription s = client(config(master).backoff(Duration.ofMillis(1), Duration.ofMillis(1))
+                .requestTimeout(Duration.ofSeconds(1))).subscribe(FRAMEWORK, listener);
+        listener.expect(Event.Subscribed.class);
+        int before = master.requests.get();
+        master.unavailable.set(1);
+        master.silent.set(1);
+        Throwable failure = failureOf(s.revive(List.of()));
+        assertEquals(1, master.held.size(), "the retry reached the master and was left unanswered");
+        assertEquals(before + 2, master.requests.get());
+        Mesos5xxException e = assertInstanceOf(Mesos5xxException.class, failure);
+        assertEquals(503, e.status());
+        assertEquals("No leader elected", e.body());
+        assertTrue(e.getMessage().contains("request timeout of PT1S ran out while retrying; 1 attempt was answered"
+                + " 503"), e.getMessage());
+        assertEquals(1, e.getSuppressed().length, "the timeout of the retry is kept as suppressed");
+    }
+
+    /** Without any answer, running out of time is a connection failure: there is no master answer to report. */
+    @Test
+    void requestTimeoutWithoutAnyAnswerIsAConnectionFailure() throws Exception {
+        FakeMaster master = master();
+        RecordingListener listener = new RecordingListener();
+        Subscription s = client(config(master).requestTimeout(Duration.ofMillis(300))).subscribe(FRAMEWORK, listener);
+        listener.expect(Event.Subscribed.class);
+        master.silent.set(1);
+        Throwable failure = failureOf(s.revive(List.of()));
+        assertEquals(1, master.held.size(), "the call reached the master and was left unanswered");
+        assertInstanceOf(MesosConnectionException.class, failure);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.mesowhisk.mesos.api.internal;
 import io.mesowhisk.mesos.api.MasterDetector;
 import io.mesowhisk.mesos.api.MesosClient;
 import io.mesowhisk.mesos.api.MesosClientConfig;
+import io.mesowhisk.mesos.api.Mesos5xxException;
 import io.mesowhisk.mesos.api.MesosConnectionException;
 import io.mesowhisk.mesos.api.MesosException;
 import io.mesowhisk.mesos.api.MesosHttpException;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.client.BufferingResponseListener;
@@ -226,6 +229,12 @@ public final class JettyMesosClient implements MesosClient {
     /**
      * Sends a non-SUBSCRIBE call: 202/200 completes the future; 307 is followed (bounded); 503 is retried with
      * backoff while the request timeout allows; anything else fails it with a typed exception.
+     *
+     * <p>If the request timeout runs out while 503 answers are being retried (the next backoff does not fit, the
+     * timer fires the retry too late, or the retry itself is still in flight at the deadline), the call fails with
+     * the last 503 as a {@link Mesos5xxException}, its message noting the timeout: the master's answer says why
+     * the call failed, a bare timeout would hide it. A timeout before any answer is a
+     * {@link MesosConnectionException}.
      */
     CompletableFuture<Void> send(URI endpoint, String streamId, Call call) {
         CompletableFuture<Void> result = new CompletableFuture<>();
@@ -237,16 +246,23 @@ public final class JettyMesosClient implements MesosClient {
             return result;
         }
         long deadline = System.nanoTime() + config.requestTimeout().toNanos();
-        sendCall(endpoint, streamId, body, call.getType(), 0, 0, deadline, result);
+        sendCall(endpoint, streamId, body, call.getType(), 0, 0, null, deadline, result);
         return result;
     }
 
+    /**
+     * One attempt of a call.
+     *
+     * @param retries the number of 503 answers so far
+     * @param last503 the last 503 answer, or null if there was none
+     */
     private void sendCall(URI endpoint, String streamId, byte[] body, Call.Type type, int redirects, int retries,
-            long deadline, CompletableFuture<Void> result) {
+            Answer last503, long deadline, CompletableFuture<Void> result) {
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
-            result.completeExceptionally(new MesosConnectionException(type + " call to " + endpoint
-                    + " did not complete within the request timeout of " + config.requestTimeout()));
+            result.completeExceptionally(last503 != null ? timedOutAfter503(last503, retries)
+                    : new MesosConnectionException(type + " call to " + endpoint
+                            + " did not complete within the request timeout of " + config.requestTimeout()));
             return;
         }
         Request request = newRequest(endpoint, body, streamId).timeout(remaining, TimeUnit.NANOSECONDS);
@@ -256,8 +272,19 @@ public final class JettyMesosClient implements MesosClient {
                 int status = r.getResponse() == null ? 0 : r.getResponse().getStatus();
                 if (r.isFailed() && (status == 0 || r.getResponseFailure() != null)) {
                     Throwable f = r.getFailure();
-                    result.completeExceptionally(new MesosConnectionException(type + " call to " + endpoint
-                            + " failed: " + f, f));
+                    if (last503 != null && (f instanceof TimeoutException || System.nanoTime() - deadline >= 0)) {
+                        // the request timeout ran out during a retry: the master's last answer is the news
+                        MesosHttpException e = timedOutAfter503(last503, retries);
+                        e.addSuppressed(f);
+                        result.completeExceptionally(e);
+                        return;
+                    }
+                    MesosConnectionException e = new MesosConnectionException(type + " call to " + endpoint
+                            + " failed: " + f, f);
+                    if (last503 != null) {
+                        e.addSuppressed(last503.toException(null));
+                    }
+                    result.completeExceptionally(e);
                     return;
                 }
                 if (status == 202 || status == 200) {
@@ -278,7 +305,8 @@ public final class JettyMesosClient implements MesosClient {
                         try {
                             URI target = HttpSupport.resolveRedirect(endpoint, location);
                             LOG.debug("{} call redirected from {} to {}", type, endpoint, target);
-                            sendCall(target, streamId, body, type, redirects + 1, retries, deadline, result);
+                            sendCall(target, streamId, body, type, redirects + 1, retries, last503, deadline,
+                                    result);
                         } catch (IllegalArgumentException e) {
                             result.completeExceptionally(MesosHttpException.of(status, endpoint, headers,
                                     e.getMessage()));
@@ -287,21 +315,43 @@ public final class JettyMesosClient implements MesosClient {
                     return;
                 }
                 if (status == 503) {
+                    Answer answer = new Answer(endpoint, headers, text);
                     long delay = backoff.delayNanos(retries);
-                    if (System.nanoTime() + delay < deadline && !closed.get()) {
-                        LOG.debug("{} call: 503 from {} ({}), retrying in {} ms", type, endpoint, text.strip(),
-                                delay / 1_000_000);
-                        try {
-                            timer.schedule(() -> sendCall(endpoint, streamId, body, type, redirects, retries + 1,
-                                    deadline, result), delay, TimeUnit.NANOSECONDS);
-                            return;
-                        } catch (RejectedExecutionException e) {
-                            // the client is closing: report the 503 as is
-                        }
+                    if (closed.get()) {
+                        result.completeExceptionally(answer.toException(null));
+                        return;
+                    }
+                    if (System.nanoTime() + delay - deadline >= 0) {
+                        result.completeExceptionally(timedOutAfter503(answer, retries + 1));
+                        return;
+                    }
+                    LOG.debug("{} call: 503 from {} ({}), retrying in {} ms", type, endpoint, text.strip(),
+                            delay / 1_000_000);
+                    try {
+                        timer.schedule(() -> sendCall(endpoint, streamId, body, type, redirects, retries + 1,
+                                answer, deadline, result), delay, TimeUnit.NANOSECONDS);
+                        return;
+                    } catch (RejectedExecutionException e) {
+                        // the client is closing: report the 503 as is
+                        result.completeExceptionally(answer.toException(null));
+                        return;
                     }
                 }
                 result.completeExceptionally(MesosHttpException.of(status, endpoint, headers, text));
             }
         });
+    }
+
+    private MesosHttpException timedOutAfter503(Answer last, int answers) {
+        return last.toException("the request timeout of " + config.requestTimeout() + " ran out while retrying; "
+                + answers + (answers == 1 ? " attempt was" : " attempts were") + " answered 503, this is the last");
+    }
+
+    /** A 503 answer, kept to be reported if the retries run out of time. */
+    private record Answer(URI endpoint, Map<String, List<String>> headers, String body) {
+        MesosHttpException toException(String note) {
+            return note == null ? MesosHttpException.of(503, endpoint, headers, body)
+                    : new Mesos5xxException(503, endpoint, headers, body, note);
+        }
     }
 }

@@ -9,6 +9,13 @@ import java.util.function.Consumer;
  * docs/recordio.md). Bytes are fed as they arrive, in chunks of any size and split anywhere: a record may span
  * many chunks, a chunk may hold many records, and a length prefix may be split between chunks.
  *
+ * <p>The length prefix is read as Mesos reads it (stout's {@code recordio::Decoder} parses it with {@code numify},
+ * i.e. {@code boost::lexical_cast<size_t>}): base 10, leading zeros allowed and insignificant, so {@code "05\nabcde"}
+ * is the record {@code abcde} ({@code "010"} is ten, not octal eight). Such a prefix is valid input although
+ * {@link RecordIO#frame} (like Mesos's encoder) never writes one, so decoding then re-encoding is not always the
+ * identity on bytes. Stricter than Mesos, on purpose: no sign, no {@code 0x} hexadecimal, no whitespace, and at
+ * most 20 characters (the digits of the largest {@code size_t}) even if they are leading zeros.
+ *
  * <p>Bounded by construction: a length prefix is rejected as soon as it has a byte that is not a decimal digit, has
  * more than 20 digits, or its value exceeds the maximum record size, so neither memory nor time grows with hostile
  * input. A record's buffer is allocated once its length is known (at most the maximum). Any violation throws
