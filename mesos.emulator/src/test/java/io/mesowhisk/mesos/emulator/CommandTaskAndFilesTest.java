@@ -28,7 +28,7 @@ class CommandTaskAndFilesTest {
     @BeforeEach
     void start() throws Exception {
         emu = MesosEmulator.builder().agents(1).heartbeatInterval(Duration.ofSeconds(1))
-            .allocationInterval(Duration.ofMillis(30)).start();
+            .allocationInterval(Duration.ofMillis(30)).statusUpdateRetryInterval(Duration.ofSeconds(1)).start();
         s = new TestScheduler(emu.leaderUri(), true);
         s.subscribe(TestScheduler.info().build());
     }

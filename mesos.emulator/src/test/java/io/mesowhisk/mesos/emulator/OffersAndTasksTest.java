@@ -132,7 +132,7 @@ class OffersAndTasksTest {
         s.post(s.call(Call.Type.DECLINE).setDecline(Call.Decline.newBuilder().addOfferIds(o.getId())
             .setFilters(Protos.Filters.newBuilder().setRefuseSeconds(3600))).build());
         s.post(s.call(Call.Type.SUPPRESS).build());
-        s.events.clear();
+        s.clearBacklog();
         s.post(s.call(Call.Type.REVIVE).build());
         // REVIVE clears the decline filter and allocates at once: agent 1 is offered again
         Protos.Offer again = offerOn(1);

@@ -33,6 +33,8 @@ final class TestScheduler implements AutoCloseable {
     final boolean json;
     final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
     final List<Event> seen = new ArrayList<>();
+    /** Events read but not yet matched by an {@link #await}: later awaits look here first. */
+    private final List<Event> backlog = new ArrayList<>();
     volatile boolean ended;
     volatile Throwable streamError;
     String streamId;
@@ -127,6 +129,13 @@ final class TestScheduler implements AutoCloseable {
 
     /** The next event matching {@code p}; earlier non-matching events are kept in {@link #seen}. */
     Event await(Predicate<Event> p) throws InterruptedException {
+        for (java.util.Iterator<Event> it = backlog.iterator(); it.hasNext();) {
+            Event e = it.next();
+            if (p.test(e)) {
+                it.remove();
+                return e;
+            }
+        }
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
@@ -141,7 +150,14 @@ final class TestScheduler implements AutoCloseable {
             if (p.test(e)) {
                 return e;
             }
+            backlog.add(e);
         }
+    }
+
+    /** Forgets events read so far that no await matched. */
+    void clearBacklog() {
+        backlog.clear();
+        events.clear();
     }
 
     Event await(Event.Type type) throws InterruptedException {
