@@ -236,6 +236,16 @@ public final class MesosEmulator implements AutoCloseable {
         master.run(() -> master.setUpdateDelay(delay.toNanos()));
     }
 
+    /** Holds back agent-sourced status updates (they are still produced and retried) until released. */
+    public void holdUpdates() {
+        master.run(master::holdUpdates);
+    }
+
+    /** Sends the held updates, in reverse order when {@code reversed}, and stops holding. */
+    public void releaseUpdates(boolean reversed) {
+        master.run(() -> master.releaseUpdates(reversed));
+    }
+
     @Override
     public void close() {
         try {

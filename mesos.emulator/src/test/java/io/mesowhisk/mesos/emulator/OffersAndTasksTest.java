@@ -220,4 +220,30 @@ class OffersAndTasksTest {
                 && e.getUpdate().getStatus().getTaskId().getValue().equals("keep")).getUpdate().getStatus().getState());
         }
     }
+
+    @Test
+    void heldUpdatesAreReleasedInReverseOrder() throws Exception {
+        s.subscribe(TestScheduler.info().build());
+        Protos.Offer o = offerOn(0);
+        emu.holdUpdates();
+        s.launch(o, TestScheduler.dockerTask("a", o, 0.1, 32).build(), TestScheduler.dockerTask("b", o, 0.1, 32).build());
+        String stateBefore = emu.stateJson();
+        assertTrue(stateBefore.contains("\"id\":\"a\""), stateBefore);
+        emu.releaseUpdates(true);
+        Event first = s.await(e -> e.getType() == Event.Type.UPDATE);
+        assertEquals("b", first.getUpdate().getStatus().getTaskId().getValue());
+        assertEquals("a", s.await(e -> e.getType() == Event.Type.UPDATE).getUpdate().getStatus().getTaskId().getValue());
+    }
+
+    @Test
+    void customExecutorsAreRefusedClearly() throws Exception {
+        s.subscribe(TestScheduler.info().build());
+        Protos.Offer o = offerOn(0);
+        s.launch(o, Protos.TaskInfo.newBuilder().setName("x").setTaskId(Protos.TaskID.newBuilder().setValue("x"))
+            .setAgentId(o.getAgentId()).addResources(TestScheduler.scalar("cpus", 0.1))
+            .setExecutor(Protos.ExecutorInfo.newBuilder().setExecutorId(Protos.ExecutorID.newBuilder().setValue("e"))
+                .setCommand(Protos.CommandInfo.newBuilder().setValue("true"))).build());
+        TaskStatus failed = s.awaitUpdate("x", TaskState.TASK_FAILED);
+        assertEquals(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, failed.getReason());
+    }
 }

@@ -870,6 +870,13 @@ public final class Master {
         launches++;
         LaunchFailure failure = nextLaunchFailure;
         nextLaunchFailure = null;
+        if (info.hasExecutor()) {
+            // an executor would have to speak the executor HTTP API, which the emulator does not serve
+            agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_AGENT, Reason.REASON_CONTAINER_LAUNCH_FAILED,
+                "The Mesos emulator runs command and docker tasks only; custom executors (ExecutorInfo) are not"
+                    + " supported", null);
+            return;
+        }
         runner.launch(t, failure);
     }
 
@@ -894,7 +901,32 @@ public final class Master {
         sendUpdate(f, s.build());
     }
 
+    /** Fault injection: agent updates held back, to be released out of order. */
+    private List<Runnable> heldUpdates;
+
+    public void holdUpdates() {
+        if (heldUpdates == null) {
+            heldUpdates = new ArrayList<>();
+        }
+    }
+
+    /** Sends the held updates, newest first when {@code reversed}; updates flow normally again. */
+    public void releaseUpdates(boolean reversed) {
+        List<Runnable> held = heldUpdates;
+        heldUpdates = null;
+        if (held != null) {
+            if (reversed) {
+                java.util.Collections.reverse(held);
+            }
+            held.forEach(Runnable::run);
+        }
+    }
+
     private void sendUpdate(Framework f, TaskStatus status) {
+        if (heldUpdates != null && status.hasUuid()) {
+            heldUpdates.add(() -> sendUpdate(f, status));
+            return;
+        }
         if (f.active()) {
             updatesSent++;
             f.stream.send(Event.newBuilder().setType(Event.Type.UPDATE)
