@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Server;
@@ -44,12 +43,16 @@ public final class MesosEmulator implements AutoCloseable {
     private MesosEmulator(Config config, Path ownedWorkDir) throws Exception {
         this.config = config;
         this.ownedWorkDir = ownedWorkDir;
-        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "mesos-emulator-master");
-            t.setDaemon(true);
-            return t;
-        });
-        QueuedThreadPool pool = new QueuedThreadPool(Math.max(16, Math.min(200, 8 + config.agents().size())), 4);
+        java.util.concurrent.ScheduledThreadPoolExecutor executor = new java.util.concurrent.ScheduledThreadPoolExecutor(
+            1, r -> {
+                Thread t = new Thread(r, "mesos-emulator-master");
+                t.setDaemon(true);
+                return t;
+            });
+        // every acknowledged update cancels its retry timer: drop cancelled timers at once, not when they are due
+        executor.setRemoveOnCancelPolicy(true);
+        this.loop = executor;
+        QueuedThreadPool pool = new QueuedThreadPool(200, 4);
         pool.setName("mesos-emulator-http");
         pool.setDaemon(true);
         this.server = new Server(pool);

@@ -82,8 +82,8 @@ public final class HttpFront extends Handler.Abstract {
             send(response, callback, 401, TEXT, "401 Unauthorized.");
             return;
         }
-        // 2. leadership (read on the loop: a leader switch is a loop event)
-        int leader = master.call(() -> master.leader);
+        // 2. leadership
+        int leader = master.leader;
         if (leader != masterIndex) {
             if (leader < 0) {
                 send(response, callback, 503, TEXT, "No leader elected");

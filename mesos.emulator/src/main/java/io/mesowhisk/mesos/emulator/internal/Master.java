@@ -62,7 +62,8 @@ public final class Master {
     final TaskRunner runner;
 
     String masterId = UUID.randomUUID().toString();
-    int leader; // index of the leading master, -1 = none
+    /** Index of the leading master, -1 = none; written on the loop, read by HTTP threads. */
+    volatile int leader;
     final int[] masterPorts;
     int nextFrameworkId;
     int nextAgentId;
@@ -127,6 +128,10 @@ public final class Master {
         return () -> {
             try {
                 r.run();
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                if (!loop.isShutdown()) {
+                    LOG.error("Emulator loop task failed", e);
+                } // else: closing, timers are no longer needed
             } catch (Throwable t) {
                 LOG.error("Emulator loop task failed", t);
             }
