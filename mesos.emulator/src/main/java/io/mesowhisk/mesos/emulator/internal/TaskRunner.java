@@ -48,41 +48,70 @@ final class TaskRunner {
 
     void shutdown() {
         probes.shutdownNow();
+        disk.shutdownNow();
     }
 
+    /** Creates sandboxes off the master loop, as an agent's disk work does not hold up its master. */
+    private final ExecutorService disk = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "mesos-emulator-agent-disk");
+        t.setDaemon(true);
+        return t;
+    });
+
     void launch(Task t, LaunchFailure failure) {
-        try {
-            t.sandbox = sandbox(t);
-        } catch (IOException e) {
+        t.sandbox = sandboxPath(t);
+        if (t.docker) {
+            t.runtime = new Simulated(t);
+        }
+        disk.execute(() -> {
+            String problem = null;
+            try {
+                createSandbox(t.sandbox);
+            } catch (IOException e) {
+                problem = e.toString();
+            }
+            String error = problem;
+            master.loop.execute(master.guard(() -> sandboxReady(t, failure, error)));
+        });
+    }
+
+    private void sandboxReady(Task t, LaunchFailure failure, String error) {
+        if (Model.isTerminal(t.agentState) || t.framework.removed || t.agent.state == Model.AgentState.GONE) {
+            return;
+        }
+        if (error != null) {
             master.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_AGENT, Reason.REASON_CONTAINER_LAUNCH_FAILED,
-                "Failed to launch container: cannot create sandbox: " + e.getMessage(), null);
+                "Failed to launch container: cannot create sandbox: " + error, null);
+            t.runtime = null;
             return;
         }
         if (t.docker) {
-            long delay = master.config.dockerStartDelay().toNanos();
-            t.runtime = new Simulated(t);
-            master.schedule(() -> startDocker(t, failure), delay);
+            master.schedule(() -> startDocker(t, failure), master.config.dockerStartDelay().toNanos());
+        } else if (t.killRequested) {
+            killedDuringLaunch(t);
         } else {
             startCommand(t, failure);
         }
     }
 
-    /** {@code <work_dir>/slaves/<agent>/frameworks/<fw>/executors/<executor>/runs/<container>} + runs/latest. */
-    private Path sandbox(Task t) throws IOException {
-        Path runs = master.workDir().resolve("slaves").resolve(t.agent.id).resolve("frameworks")
-            .resolve(t.framework.id).resolve("executors").resolve(t.executorId).resolve("runs");
-        Path dir = runs.resolve(t.containerId);
+    /** {@code <work_dir>/slaves/<agent>/frameworks/<fw>/executors/<executor>/runs/<container>}. */
+    private Path sandboxPath(Task t) {
+        return master.workDir().resolve("slaves").resolve(t.agent.id).resolve("frameworks")
+            .resolve(t.framework.id).resolve("executors").resolve(t.executorId).resolve("runs").resolve(t.containerId);
+    }
+
+    /** The run directory with empty stdout and stderr, and the {@code runs/latest} symlink pointing at it. */
+    private static void createSandbox(Path dir) throws IOException {
         Files.createDirectories(dir);
         Files.createFile(dir.resolve("stdout"));
         Files.createFile(dir.resolve("stderr"));
-        Path latest = runs.resolve("latest");
+        Path latest = dir.getParent().resolve("latest");
         Files.deleteIfExists(latest);
         try {
             Files.createSymbolicLink(latest, dir.getFileName());
         } catch (UnsupportedOperationException | IOException e) {
             LOG.debug("No runs/latest symlink for {}: {}", dir, e.toString());
         }
-        return dir;
     }
 
     private boolean fail(Task t, LaunchFailure failure) {
@@ -188,9 +217,9 @@ final class TaskRunner {
             return;
         }
         if (!t.launched) {
-            if (!t.docker || t.runtime == null) {
+            if (t.runtime == null || !t.docker) {
                 killedDuringLaunch(t);
-            } // a docker task still in its start delay sees killRequested when it would start
+            } // a docker task still starting sees killRequested when it would start
             return;
         }
         long deadline = System.nanoTime() + graceNanos;
