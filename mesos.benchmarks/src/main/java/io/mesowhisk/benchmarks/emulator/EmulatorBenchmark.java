@@ -45,7 +45,6 @@ import org.openjdk.jmh.annotations.TearDown;
 public class EmulatorBenchmark {
 
     static final int BATCH = 200;
-    static final boolean DEBUG = Boolean.getBoolean("emulator.bench.debug");
 
     /** A minimal protobuf scheduler on Jetty's HTTP client. */
     static final class Client implements AutoCloseable {
@@ -58,6 +57,7 @@ public class EmulatorBenchmark {
         final BlockingQueue<Event> offers = new LinkedBlockingQueue<>();
         volatile CountDownLatch killed;
         final AtomicLong failures = new AtomicLong();
+        volatile boolean closing;
         private Thread reader;
 
         Client(URI master) throws Exception {
@@ -148,7 +148,7 @@ public class EmulatorBenchmark {
 
         void send(Call call) {
             request(call).send(result -> {
-                if (result.isFailed() || result.getResponse().getStatus() != 202) {
+                if (!closing && (result.isFailed() || result.getResponse().getStatus() != 202)) {
                     if (failures.incrementAndGet() < 5) {
                         System.err.println("call " + call.getType() + " failed: " + (result.isFailed()
                             ? result.getFailure() : result.getResponse().getStatus()));
@@ -163,6 +163,7 @@ public class EmulatorBenchmark {
 
         @Override
         public void close() throws Exception {
+            closing = true;
             http.stop();
         }
     }
@@ -222,7 +223,8 @@ public class EmulatorBenchmark {
             if (client.failures.get() > 0) {
                 System.err.println("WARNING: " + client.failures.get() + " failed calls or unexpected updates");
             }
-            System.err.println("tasks launched " + emu.launchedTasks() + ", updates sent " + emu.statusUpdatesSent());
+            System.err.println("emulator: " + emu.launchedTasks() + " tasks launched, " + emu.statusUpdatesSent()
+                + " status updates sent");
             client.close();
             emu.close();
         }
@@ -233,9 +235,7 @@ public class EmulatorBenchmark {
     @OutputTimeUnit(TimeUnit.SECONDS)
     @OperationsPerInvocation(BATCH)
     public void taskLifecycles(Lifecycles s) throws Exception {
-        long t0 = System.nanoTime();
         Protos.Offer offer = s.bigOffer();
-        long t1 = System.nanoTime();
         Protos.Offer.Operation.Launch.Builder launch = Protos.Offer.Operation.Launch.newBuilder();
         for (int i = 0; i < BATCH; i++) {
             String id = "t" + s.nextTask++;
@@ -251,13 +251,8 @@ public class EmulatorBenchmark {
             .addOfferIds(offer.getId()).addOperations(Protos.Offer.Operation.newBuilder()
                 .setType(Protos.Offer.Operation.Type.LAUNCH).setLaunch(launch))
             .setFilters(Protos.Filters.newBuilder().setRefuseSeconds(0))).build());
-        long t2 = System.nanoTime();
         if (status != 202 || !s.client.killed.await(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("batch did not complete (ACCEPT " + status + ")");
-        }
-        if (DEBUG) {
-            System.err.printf("offer %.1f ms, accept %.1f ms, lifecycle %.1f ms%n", (t1 - t0) / 1e6, (t2 - t1) / 1e6,
-                (System.nanoTime() - t2) / 1e6);
         }
     }
 
