@@ -52,7 +52,9 @@ public final class MesosEmulator implements AutoCloseable {
         // every acknowledged update cancels its retry timer: drop cancelled timers at once, not when they are due
         executor.setRemoveOnCancelPolicy(true);
         this.loop = executor;
-        QueuedThreadPool pool = new QueuedThreadPool(200, 4);
+        // each agent endpoint has its own connector, whose selector holds a pool thread
+        int agentEndpoints = config.agentHttp() ? config.agents().size() : 0;
+        QueuedThreadPool pool = new QueuedThreadPool(200 + 2 * agentEndpoints, 4);
         pool.setName("mesos-emulator-http");
         pool.setDaemon(true);
         this.server = new Server(pool);
@@ -287,6 +289,9 @@ public final class MesosEmulator implements AutoCloseable {
         return h.contains(":") ? "[" + h + "]" : h;
     }
 
+    /** Most agents that may have their own HTTP endpoint ({@link Builder#agentHttp(boolean)}). */
+    public static final int MAX_AGENT_ENDPOINTS = 256;
+
     /** Settings of an emulator; validated in {@link #start()}. Not thread-safe. */
     public static final class Builder {
         private String host = "127.0.0.1";
@@ -398,7 +403,10 @@ public final class MesosEmulator implements AutoCloseable {
             return this;
         }
 
-        /** Whether each agent gets an HTTP port for /state and /files (default true; off for huge clusters). */
+        /**
+         * Whether each agent gets an HTTP port for /state and /files (default true, at most
+         * {@link #MAX_AGENT_ENDPOINTS} agents). Without it, offers carry port 0 in their agent URL.
+         */
         public Builder agentHttp(boolean enabled) {
             this.agentHttp = enabled;
             return this;
@@ -421,6 +429,11 @@ public final class MesosEmulator implements AutoCloseable {
         }
 
         public MesosEmulator start() {
+            if (agentHttp && agentCount + extraAgents.size() > MAX_AGENT_ENDPOINTS) {
+                throw new IllegalArgumentException("agentHttp needs a port and a selector thread per agent; with more"
+                    + " than " + MAX_AGENT_ENDPOINTS + " agents (got " + (agentCount + extraAgents.size())
+                    + ") call agentHttp(false)");
+            }
             for (int index : agentOverrides.keySet()) {
                 if (index < 0 || index >= agentCount) {
                     throw new IllegalArgumentException("agent(" + index + ", ...) is outside agents(" + agentCount

@@ -64,4 +64,15 @@ class StandaloneAndComponentTest {
             MainAccess.deactivate(c);
         }
     }
+
+    @Test
+    void manyAgentsNeedAgentHttpOff() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> MesosEmulator.builder().agents(300).start());
+        assertTrue(e.getMessage().contains("agentHttp(false)"), e.getMessage());
+        try (MesosEmulator emu = MainAccess.parse("--port", "0", "--agents", "300", "--no-agent-http").start()) {
+            assertEquals(300, emu.agentCount());
+            assertThrows(IllegalStateException.class, () -> emu.agentUri(0));
+        }
+    }
 }

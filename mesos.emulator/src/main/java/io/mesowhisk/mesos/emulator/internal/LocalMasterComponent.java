@@ -63,6 +63,10 @@ public final class LocalMasterComponent implements LocalMaster {
             description = "How long a simulated docker container takes to start.", min = "0")
         long docker_start_delay_ms() default 0;
 
+        @AttributeDefinition(name = "Agent HTTP endpoints",
+            description = "Each agent gets an HTTP port for /state and /files (at most 256 agents).")
+        boolean agent_http() default true;
+
         @AttributeDefinition(name = "Work directory",
             description = "Agents' work directory (sandboxes); empty = a temporary directory removed on stop.")
         String work_dir() default "";
@@ -86,7 +90,8 @@ public final class LocalMasterComponent implements LocalMaster {
             .defaultAgent(AgentSpec.of(config.agent_resources(), config.agent_attributes()))
             .heartbeatInterval(java.time.Duration.ofMillis(config.heartbeat_interval_ms()))
             .allocationInterval(java.time.Duration.ofMillis(config.allocation_interval_ms()))
-            .dockerStartDelay(java.time.Duration.ofMillis(config.docker_start_delay_ms()));
+            .dockerStartDelay(java.time.Duration.ofMillis(config.docker_start_delay_ms()))
+            .agentHttp(config.agent_http());
         for (String spec : config.agent_specs()) {
             int eq = spec.indexOf('=');
             if (eq <= 0) {

@@ -30,6 +30,7 @@ public final class Main {
           --docker-start <duration>  start delay of simulated docker containers       (default 0s)
           --work-dir <path>          agents' work directory                           (default a temp dir)
           --credential <p>:<secret>  require HTTP Basic authentication (repeatable)
+          --no-agent-http            agents get no HTTP port (/state, /files); needed above 256 agents
           --help                     this text
         """;
 
@@ -76,6 +77,10 @@ public final class Main {
             if (a.equals("--help") || a.equals("-h")) {
                 out.print(USAGE);
                 return null;
+            }
+            if (a.equals("--no-agent-http")) {
+                b.agentHttp(false);
+                continue;
             }
             if (!a.startsWith("--")) {
                 throw new IllegalArgumentException("Unexpected argument '" + a + "'");
