@@ -227,8 +227,13 @@ class OffersAndTasksTest {
         Protos.Offer o = offerOn(0);
         emu.holdUpdates();
         s.launch(o, TestScheduler.dockerTask("a", o, 0.1, 32).build(), TestScheduler.dockerTask("b", o, 0.1, 32).build());
-        String stateBefore = emu.stateJson();
-        assertTrue(stateBefore.contains("\"id\":\"a\""), stateBefore);
+        // both tasks have started (the master learned RUNNING) while their updates are held back
+        long deadline = System.nanoTime() + TestScheduler.WAIT.toNanos();
+        while (emu.stateJson().split("\"state\":\"TASK_RUNNING\"", -1).length < 3) {
+            assertTrue(System.nanoTime() < deadline, "tasks did not start: " + emu.stateJson());
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L); // poll with a deadline
+        }
+        assertTrue(s.seen.stream().noneMatch(e -> e.getType() == Event.Type.UPDATE));
         emu.releaseUpdates(true);
         Event first = s.await(e -> e.getType() == Event.Type.UPDATE);
         assertEquals("b", first.getUpdate().getStatus().getTaskId().getValue());
