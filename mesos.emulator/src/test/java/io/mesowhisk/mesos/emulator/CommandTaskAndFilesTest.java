@@ -155,4 +155,62 @@ class CommandTaskAndFilesTest {
         assertTrue(state.contains("\"slaves\":[{\"id\":\"" + emu.agentId(0) + "\""), state);
         assertEquals(state.substring(0, 20), emu.stateJson().substring(0, 20));
     }
+
+    @Test
+    void sigkillFollowsWhenSigtermIsIgnored() throws Exception {
+        Protos.Offer o = offer();
+        s.launch(o, TestScheduler.commandTask("stubborn", o, "trap '' TERM; exec sleep 60").build());
+        s.ack(s.awaitUpdate("stubborn", TaskState.TASK_STARTING));
+        s.ack(s.awaitUpdate("stubborn", TaskState.TASK_RUNNING));
+        s.post(s.call(Call.Type.KILL).setKill(Call.Kill.newBuilder()
+            .setTaskId(Protos.TaskID.newBuilder().setValue("stubborn"))
+            .setKillPolicy(Protos.KillPolicy.newBuilder().setGracePeriod(Protos.DurationInfo.newBuilder()
+                .setNanoseconds(100_000_000L)))).build());
+        assertEquals("Command terminated with signal Killed",
+            s.awaitUpdate("stubborn", TaskState.TASK_KILLED).getMessage());
+    }
+
+    @Test
+    void httpAndCommandHealthChecksReallyProbe() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/health", ex -> {
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        server.start();
+        try {
+            Protos.Offer o = offer();
+            s.launch(o, TestScheduler.commandTask("http", o, "exec sleep 60").setHealthCheck(Protos.HealthCheck
+                    .newBuilder().setType(Protos.HealthCheck.Type.HTTP).setDelaySeconds(0).setIntervalSeconds(0.05)
+                    .setHttp(Protos.HealthCheck.HTTPCheckInfo.newBuilder().setPort(server.getAddress().getPort())
+                        .setPath("/health"))).build(),
+                TestScheduler.commandTask("cmd", o, "exec sleep 60").setHealthCheck(Protos.HealthCheck.newBuilder()
+                    .setType(Protos.HealthCheck.Type.COMMAND).setDelaySeconds(0).setIntervalSeconds(0.05)
+                    .setGracePeriodSeconds(0).setConsecutiveFailures(2)
+                    .setCommand(Protos.CommandInfo.newBuilder().setValue("exit 1"))).build());
+            for (String id : new String[] {"http", "cmd"}) {
+                s.ack(s.awaitUpdate(id, TaskState.TASK_STARTING));
+                s.ack(s.awaitUpdate(id, TaskState.TASK_RUNNING));
+            }
+            TaskStatus healthy = s.await(e -> e.getType() == Event.Type.UPDATE
+                && e.getUpdate().getStatus().getTaskId().getValue().equals("http")
+                && e.getUpdate().getStatus().hasHealthy()).getUpdate().getStatus();
+            assertTrue(healthy.getHealthy());
+            s.ack(healthy);
+            // the failing command check reports unhealthy, then the task is killed after 2 failures
+            TaskStatus unhealthy = s.await(e -> e.getType() == Event.Type.UPDATE
+                && e.getUpdate().getStatus().getTaskId().getValue().equals("cmd")
+                && e.getUpdate().getStatus().hasHealthy()).getUpdate().getStatus();
+            assertTrue(!unhealthy.getHealthy());
+            s.ack(unhealthy);
+            s.ack(s.await(e -> e.getType() == Event.Type.UPDATE
+                && e.getUpdate().getStatus().getTaskId().getValue().equals("cmd")
+                && e.getUpdate().getStatus().getState() == TaskState.TASK_RUNNING).getUpdate().getStatus());
+            TaskStatus killed = s.awaitUpdate("cmd", TaskState.TASK_KILLED);
+            assertTrue(killed.hasHealthy() && !killed.getHealthy());
+        } finally {
+            server.stop(0);
+        }
+    }
 }
