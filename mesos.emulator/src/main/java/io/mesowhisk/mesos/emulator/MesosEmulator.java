@@ -178,7 +178,18 @@ public final class MesosEmulator implements AutoCloseable {
 
     /** Restarts the leading master: streams break, offers vanish, tasks survive (agents reregister). */
     public void restartMaster() {
-        master.run(() -> master.failover(Math.max(0, master.leaderIndex())));
+        restartMaster(Duration.ZERO);
+    }
+
+    /**
+     * Restarts the leading master, which then answers {@code 503 Master has not finished recovery} for
+     * {@code recovery} before it serves the scheduler API again.
+     */
+    public void restartMaster(Duration recovery) {
+        if (recovery.isNegative()) {
+            throw new IllegalArgumentException("recovery must not be negative: " + recovery);
+        }
+        master.run(() -> master.failover(Math.max(0, master.leaderIndex()), recovery.toNanos()));
     }
 
     /** Runs an allocation now instead of waiting for the next interval. */

@@ -123,4 +123,15 @@ class MoreConformanceTest {
             assertTrue(s.streamError.getMessage().contains("bad RecordIO header"), s.streamError.toString());
         }
     }
+
+    @Test
+    void restartedMasterAnswers503WhileRecovering() throws Exception {
+        try (MesosEmulator emu = MesosEmulator.builder().start()) {
+            emu.restartMaster(Duration.ofHours(1));
+            HttpResponse<String> r = TestScheduler.HTTP.send(HttpRequest.newBuilder(
+                    emu.leaderUri().resolve("/api/v1/scheduler")).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, r.statusCode());
+            assertEquals("Master has not finished recovery", r.body());
+        }
+    }
 }

@@ -95,6 +95,11 @@ public final class HttpFront extends Handler.Abstract {
             }
             return;
         }
+        // 3. registry recovery after a failover
+        if (master.recovering()) {
+            send(response, callback, 503, TEXT, "Master has not finished recovery");
+            return;
+        }
         // 4. method
         if (!"POST".equals(request.getMethod())) {
             response.getHeaders().put(HttpHeader.ALLOW, "POST");

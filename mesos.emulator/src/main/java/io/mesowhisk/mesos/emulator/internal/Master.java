@@ -64,6 +64,8 @@ public final class Master {
     String masterId = UUID.randomUUID().toString();
     /** Index of the leading master, -1 = none; written on the loop, read by HTTP threads. */
     volatile int leader;
+    /** Until this System.nanoTime() the new leader is still recovering its registry (503). */
+    volatile long recoveringUntilNanos = Long.MIN_VALUE;
     final int[] masterPorts;
     int nextFrameworkId;
     int nextAgentId;
@@ -1253,6 +1255,18 @@ public final class Master {
      * master id is used; agents reregister with their tasks, so frameworks with tasks are known (disconnected,
      * without a failover timer) and frameworks without tasks are forgotten.
      */
+    public void failover(int newLeader, long recoveryNanos) {
+        failover(newLeader);
+        if (recoveryNanos > 0) {
+            recoveringUntilNanos = System.nanoTime() + recoveryNanos;
+        }
+    }
+
+    public boolean recovering() {
+        long until = recoveringUntilNanos;
+        return until != Long.MIN_VALUE && System.nanoTime() - until < 0;
+    }
+
     public void failover(int newLeader) {
         for (Framework f : new ArrayList<>(frameworks.values())) {
             Stream s = f.stream;
