@@ -171,12 +171,20 @@ public class EmulatorBenchmark {
     @State(Scope.Benchmark)
     public static class Lifecycles {
         MesosEmulator emu;
+        java.nio.file.Path workDir;
         Client client;
         long nextTask;
 
         @Setup(Level.Trial)
         public void setUp() throws Exception {
-            emu = MesosEmulator.builder().agents(10)
+            MesosEmulator.Builder b = MesosEmulator.builder();
+            java.nio.file.Path shm = java.nio.file.Path.of("/dev/shm");
+            if (java.nio.file.Files.isWritable(shm)) {
+                // every launch creates a sandbox: keep the agents' work directory in memory, as a load test should
+                workDir = java.nio.file.Files.createTempDirectory(shm, "mesos-emulator-bench-");
+                b.workDir(workDir);
+            }
+            emu = b.agents(10)
                 .defaultAgent(AgentSpec.of("cpus:100000;mem:100000000;disk:100000;ports:[31000-32000]", ""))
                 .allocationInterval(Duration.ofMillis(5)).heartbeatInterval(Duration.ofSeconds(15)).start();
             client = new Client(emu.leaderUri());
@@ -227,6 +235,11 @@ public class EmulatorBenchmark {
                 + " status updates sent");
             client.close();
             emu.close();
+            if (workDir != null) {
+                try (var files = java.nio.file.Files.walk(workDir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
         }
     }
 
