@@ -25,13 +25,10 @@ import io.mesowhisk.mesos.v1.Protos.TaskStatus.Source;
 import io.mesowhisk.mesos.v1.scheduler.Protos.Call;
 import io.mesowhisk.mesos.v1.scheduler.Protos.Event;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +76,6 @@ public final class Master {
     private int allocationStart;
     LaunchFailure nextLaunchFailure;
     long updateDelayNanos;
-    private long startNanos = System.nanoTime();
     long launches;
     long updatesSent;
 
@@ -1004,7 +1000,6 @@ public final class Master {
             return;
         }
         t.statusUpdateState = head.getState();
-        t.lastStatus = head;
         setMasterState(t, t.agentState);
         sendUpdate(t.framework, head);
         if (t.retry != null) {
@@ -1549,17 +1544,5 @@ public final class Master {
 
     Path workDir() {
         return config.workDir();
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
-    }
-
-    @SuppressWarnings("unused")
-    private static <T> void drain(ArrayDeque<T> q, Consumer<T> c) {
-        for (Iterator<T> it = q.iterator(); it.hasNext();) {
-            c.accept(it.next());
-            it.remove();
-        }
     }
 }

@@ -35,8 +35,6 @@ final class Model {
         final Map<String, Offer> offers = new LinkedHashMap<>();
         final Map<String, Filter> filters = new HashMap<>(); // agentId + "\0" + role
         ScheduledFuture<?> failoverTimer;
-        double allocatedCpus;
-        long registeredTime = System.currentTimeMillis();
 
         Framework(String id, FrameworkInfo info) {
             this.id = id;
@@ -107,7 +105,6 @@ final class Model {
         final List<Attribute> attributes;
         int httpPort;
         AgentState state = AgentState.ACTIVE;
-        long unreachableSinceNanos;
         long unreachableSinceEpochNanos;
         final Map<String, Task> tasks = new LinkedHashMap<>(); // frameworkId + "\0" + taskId
         final List<Task> completedTasks = new ArrayList<>();
@@ -157,8 +154,6 @@ final class Model {
         long killDeadlineNanos = Long.MAX_VALUE;
         Boolean healthy;
         ContainerStatus containerStatus;
-        TaskStatus lastStatus;
-        long unreachableEpochNanos;
         boolean reportedUnreachable;
 
         Task(TaskInfo info, Framework framework, Agent agent, ResourceBag resources, String containerId,
