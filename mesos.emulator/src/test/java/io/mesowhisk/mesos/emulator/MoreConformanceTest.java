@@ -134,4 +134,55 @@ class MoreConformanceTest {
             assertEquals("Master has not finished recovery", r.body());
         }
     }
+
+    @Test
+    void dockerPortMappingsAreCheckedAsTheDockerContainerizerDoes() throws Exception {
+        try (MesosEmulator emu = MesosEmulator.builder().allocationInterval(Duration.ofMillis(20))
+            .dockerStartDelay(Duration.ofMillis(50)).start();
+             TestScheduler s = new TestScheduler(emu.leaderUri(), true)) {
+            s.subscribe(TestScheduler.info().build());
+            Protos.Offer o = s.await(Event.Type.OFFERS).getOffers().getOffers(0);
+            Protos.Resource ports = Protos.Resource.newBuilder().setName("ports").setType(Protos.Value.Type.RANGES)
+                .setRanges(Protos.Value.Ranges.newBuilder().addRange(Protos.Value.Range.newBuilder()
+                    .setBegin(31000).setEnd(31000))).build();
+            Protos.TaskInfo.Builder ok = TestScheduler.dockerTask("ok", o, 0.1, 32).addResources(ports);
+            ok.getContainerBuilder().getDockerBuilder().setNetwork(Protos.ContainerInfo.DockerInfo.Network.BRIDGE)
+                .addPortMappings(Protos.ContainerInfo.DockerInfo.PortMapping.newBuilder().setHostPort(31000)
+                    .setContainerPort(8080));
+            Protos.TaskInfo.Builder outside = TestScheduler.dockerTask("outside", o, 0.1, 32);
+            outside.getContainerBuilder().getDockerBuilder()
+                .setNetwork(Protos.ContainerInfo.DockerInfo.Network.BRIDGE)
+                .addPortMappings(Protos.ContainerInfo.DockerInfo.PortMapping.newBuilder().setHostPort(31005)
+                    .setContainerPort(8080));
+            Protos.TaskInfo.Builder host = TestScheduler.dockerTask("host", o, 0.1, 32);
+            host.getContainerBuilder().getDockerBuilder()
+                .addPortMappings(Protos.ContainerInfo.DockerInfo.PortMapping.newBuilder().setHostPort(31000)
+                    .setContainerPort(8080));
+            s.launch(o, ok.build(), outside.build(), host.build());
+            s.ack(s.awaitUpdate("ok", TaskState.TASK_STARTING));
+            TaskStatus notIncluded = s.awaitUpdate("outside", TaskState.TASK_FAILED);
+            assertEquals("Failed to launch container: Port [31005] not included in resources",
+                notIncluded.getMessage());
+            s.ack(notIncluded);
+            TaskStatus hostNet = s.awaitUpdate("host", TaskState.TASK_FAILED);
+            assertEquals(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, hostNet.getReason());
+            assertTrue(hostNet.getMessage().contains("only supported for bridge and user-defined networks"));
+        }
+    }
+
+    @Test
+    void dockerPullFailureComesFromTheAgent() throws Exception {
+        try (MesosEmulator emu = MesosEmulator.builder().allocationInterval(Duration.ofMillis(20)).start();
+             TestScheduler s = new TestScheduler(emu.leaderUri(), true)) {
+            s.subscribe(TestScheduler.info().build());
+            Protos.Offer o = s.await(Event.Type.OFFERS).getOffers().getOffers(0);
+            emu.failNextLaunch(LaunchFailure.dockerPullFailure("no/such:image"));
+            s.launch(o, TestScheduler.dockerTask("pull", o, 0.1, 32).build());
+            TaskStatus failed = s.awaitUpdate("pull", TaskState.TASK_FAILED);
+            assertEquals(TaskStatus.Source.SOURCE_AGENT, failed.getSource());
+            assertTrue(failed.getMessage().startsWith("Failed to launch container: Failed to run 'docker -H "),
+                failed.getMessage());
+            assertTrue(failed.getMessage().contains(" pull no/such:image"), failed.getMessage());
+        }
+    }
 }
