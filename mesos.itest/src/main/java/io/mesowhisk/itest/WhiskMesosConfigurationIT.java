@@ -112,6 +112,27 @@ class WhiskMesosConfigurationIT {
     }
 
     @Test
+    void localModeStartsTheEmbeddedMesosEmulatorAndAMasterUrlStopsIt() throws Exception {
+        Supplier<io.mesowhisk.mesos.api.LocalMaster> local = osgi.current(io.mesowhisk.mesos.api.LocalMaster.class);
+        java.net.URI endpoint = local.get().endpoint();
+        assertEquals("http", endpoint.getScheme());
+        assertTrue(endpoint.getPort() > 0, endpoint.toString());
+        java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(endpoint.resolve("/api/v1/scheduler"))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, answer.statusCode(), "a master that answers as Mesos does: " + answer.body());
+
+        Configuration c = osgi.service(ConfigurationAdmin.class).getConfiguration(WhiskMesosConfig.PID, "?");
+        c.update(properties("master-url", "http://127.0.0.1:1"));
+        Await.until("emulator stopped", TIMEOUT,
+                () -> osgi.bundleContext().getServiceReference(io.mesowhisk.mesos.api.LocalMaster.class) == null);
+        c.update(properties("role", "local-again"));
+        Await.until("emulator started again", TIMEOUT,
+                () -> osgi.bundleContext().getServiceReference(io.mesowhisk.mesos.api.LocalMaster.class) != null);
+    }
+
+    @Test
     void metatypeDescribesEveryKey() {
         MetaTypeService metaType = osgi.service(MetaTypeService.class);
         Bundle adapter = Arrays.stream(osgi.bundleContext().getBundles())

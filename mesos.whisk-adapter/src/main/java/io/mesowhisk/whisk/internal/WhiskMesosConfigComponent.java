@@ -19,6 +19,10 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +45,13 @@ public final class WhiskMesosConfigComponent implements WhiskMesosConfig, Operat
 
     private static final Logger LOG = LoggerFactory.getLogger(WhiskMesosConfigComponent.class);
 
+    /** PID of the embedded Mesos emulator (bundle mesos.emulator), started in local mode. */
+    static final String EMULATOR_PID = "mesos.emulator";
+    /** Marks an emulator configuration this component created, so that it only ever deletes its own. */
+    static final String CREATED_BY = "created.by";
+
     private final ConstraintCompiler compiler;
+    private volatile ConfigurationAdmin configAdmin;
     private final Map<String, Sourced> environment;
     private final Map<String, Sourced> systemProperties;
     private volatile Snapshot snapshot;
@@ -74,6 +84,52 @@ public final class WhiskMesosConfigComponent implements WhiskMesosConfig, Operat
         this.snapshot = new Snapshot(accepted.settings(), accepted.constraints(), 1, Optional.empty(), properties);
         compiler.addListener(this);
         describeStart(properties, accepted.settings());
+        provisionLocalMaster(accepted.settings());
+    }
+
+    /** ConfigurationAdmin, used to start the embedded emulator in local mode (optional: absent, no local master). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindConfigAdmin(ConfigurationAdmin admin) {
+        configAdmin = admin;
+        Snapshot current = snapshot;
+        if (current != null) {
+            provisionLocalMaster(current.settings());
+        }
+    }
+
+    void unbindConfigAdmin(ConfigurationAdmin admin) {
+        if (configAdmin == admin) {
+            configAdmin = null;
+        }
+    }
+
+    /**
+     * Local mode (no master-url): make sure the embedded Mesos emulator runs, by giving its component a
+     * configuration; with a master-url, remove the configuration this component created, which stops it.
+     */
+    private void provisionLocalMaster(WhiskMesosSettings settings) {
+        ConfigurationAdmin admin = configAdmin;
+        if (admin == null) {
+            return;
+        }
+        try {
+            Configuration emulator = admin.getConfiguration(EMULATOR_PID, "?");
+            java.util.Dictionary<String, Object> existing = emulator.getProperties();
+            if (settings.localMode() && existing == null) {
+                java.util.Hashtable<String, Object> p = new java.util.Hashtable<>();
+                p.put(CREATED_BY, WhiskMesosConfig.PID);
+                emulator.update(p);
+                LOG.info("whisk.mesos: local mode: starting the embedded Mesos emulator (configuration PID {})",
+                        EMULATOR_PID);
+            } else if (!settings.localMode() && existing != null
+                    && WhiskMesosConfig.PID.equals(existing.get(CREATED_BY))) {
+                emulator.delete();
+                LOG.info("whisk.mesos: master-url set: stopping the embedded Mesos emulator");
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.error("whisk.mesos: could not {} the embedded Mesos emulator's configuration",
+                    settings.localMode() ? "create" : "delete", e);
+        }
     }
 
     @Deactivate
@@ -91,6 +147,7 @@ public final class WhiskMesosConfigComponent implements WhiskMesosConfig, Operat
                     Optional.empty(), properties);
             LOG.info("whisk.mesos: configuration {} applied ({} values set, local mode: {})",
                     current.generation() + 1, accepted.settings().sources().size(), accepted.settings().localMode());
+            provisionLocalMaster(accepted.settings());
         } catch (IllegalArgumentException e) {
             snapshot = new Snapshot(current.settings(), current.constraints(), current.generation(),
                     Optional.of(e.getMessage()), properties);
@@ -165,7 +222,8 @@ public final class WhiskMesosConfigComponent implements WhiskMesosConfig, Operat
                     environment.size(), systemProperties.size());
         }
         if (settings.localMode()) {
-            LOG.info("whisk.mesos: no master-url configured: local mode, the embedded Mesos emulator is the master");
+            LOG.info("whisk.mesos: no master-url configured: local mode, the embedded Mesos emulator (bundle "
+                    + "mesos.emulator) is the master");
         } else {
             LOG.info("whisk.mesos: masters {}, role {}", settings.masterUrls(), settings.role());
         }

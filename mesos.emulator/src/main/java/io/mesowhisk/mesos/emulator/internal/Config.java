@@ -1,0 +1,23 @@
+package io.mesowhisk.mesos.emulator.internal;
+
+import io.mesowhisk.mesos.emulator.AgentSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Validated emulator settings (built by {@code MesosEmulator.Builder}). Immutable. */
+public record Config(
+    String host,
+    int masters,
+    int port,
+    List<AgentSpec> agents,
+    Duration heartbeatInterval,
+    Duration allocationInterval,
+    Duration offerTimeout,
+    Duration statusUpdateRetry,
+    Duration dockerStartDelay,
+    Path workDir,
+    boolean agentHttp,
+    Map<String, String> credentials) {
+}

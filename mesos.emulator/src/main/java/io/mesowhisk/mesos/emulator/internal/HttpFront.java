@@ -1,0 +1,320 @@
+package io.mesowhisk.mesos.emulator.internal;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.mesowhisk.mesos.emulator.internal.Model.Agent;
+import io.mesowhisk.mesos.v1.scheduler.Protos.Call;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The HTTP surface of every emulated process, told apart by the local port: masters ({@code /api/v1/scheduler},
+ * {@code /state}) and agents ({@code /state}, {@code /files/*}). Runs the stateless request checks on Jetty's
+ * thread and hands everything that needs state to the master loop.
+ */
+public final class HttpFront extends Handler.Abstract {
+
+    static final String JSON = "application/json";
+    static final String PROTOBUF = "application/x-protobuf";
+    private static final String TEXT = "text/plain; charset=utf-8";
+
+    private final Master master;
+    private final Map<Integer, Integer> masterIndexByPort;
+    private final Map<Integer, Integer> agentByPort;
+    private final AgentFiles files;
+
+    public HttpFront(Master master, Map<Integer, Integer> masterIndexByPort, Map<Integer, Integer> agentByPort) {
+        this.master = master;
+        this.masterIndexByPort = masterIndexByPort;
+        this.agentByPort = agentByPort;
+        this.files = new AgentFiles(master);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        int port = Request.getLocalPort(request);
+        String path = request.getHttpURI().getPath();
+        Integer masterIndex = masterIndexByPort.get(port);
+        if (masterIndex != null) {
+            if (path.equals("/api/v1/scheduler")) {
+                scheduler(masterIndex, request, response, callback);
+                return true;
+            }
+            if (path.equals("/state") || path.equals("/master/state") || path.equals("/state.json")) {
+                String body = master.call(master::stateJson);
+                send(response, callback, 200, JSON, body);
+                return true;
+            }
+            send(response, callback, 404, TEXT, "");
+            return true;
+        }
+        Integer agentIndex = agentByPort.get(port);
+        if (agentIndex != null) {
+            Agent agent = master.call(() -> master.agent(agentIndex));
+            files.handle(agent, request, response, callback);
+            return true;
+        }
+        return false;
+    }
+
+    static void send(Response response, Callback callback, int status, String type, String body) {
+        response.setStatus(status);
+        if (type != null && !(status == 202 && body.isEmpty())) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+        }
+        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+
+    private void scheduler(int masterIndex, Request request, Response response, Callback callback) {
+        // 1. authentication (libprocess, before the handler)
+        Map<String, String> credentials = master.config.credentials();
+        if (!credentials.isEmpty() && !authenticated(request.getHeaders().get(HttpHeader.AUTHORIZATION), credentials)) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"mesos-master-scheduler\"");
+            send(response, callback, 401, TEXT, "401 Unauthorized.");
+            return;
+        }
+        // 2. leadership
+        int leader = master.leader;
+        if (leader != masterIndex) {
+            if (leader < 0) {
+                send(response, callback, 503, TEXT, "No leader elected");
+            } else {
+                String query = request.getHttpURI().getQuery();
+                response.getHeaders().put(HttpHeader.LOCATION, "//" + master.config.host() + ":"
+                    + master.masterPorts[leader] + "/api/v1/scheduler" + (query == null ? "" : "?" + query));
+                send(response, callback, 307, TEXT, "");
+            }
+            return;
+        }
+        // 3. registry recovery after a failover
+        if (master.recovering()) {
+            send(response, callback, 503, TEXT, "Master has not finished recovery");
+            return;
+        }
+        // 4. method
+        if (!"POST".equals(request.getMethod())) {
+            response.getHeaders().put(HttpHeader.ALLOW, "POST");
+            send(response, callback, 405, TEXT, "Expecting one of { 'POST' }, but received '"
+                + request.getMethod() + "'");
+            return;
+        }
+        // 5, 6. content type, byte-exact
+        String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (contentType == null) {
+            send(response, callback, 400, TEXT, "Expecting 'Content-Type' to be present");
+            return;
+        }
+        if (!contentType.equals(JSON) && !contentType.equals(PROTOBUF)) {
+            send(response, callback, 415, TEXT, "Expecting 'Content-Type' of " + JSON + " or " + PROTOBUF);
+            return;
+        }
+        Content.Source.asByteBufferAsync(request).whenComplete((body, failure) -> {
+            if (failure != null) {
+                callback.failed(failure);
+                return;
+            }
+            try {
+                afterBody(request, response, callback, contentType, body);
+            } catch (Throwable t) {
+                callback.failed(t);
+            }
+        });
+    }
+
+    private void afterBody(Request request, Response response, Callback callback, String contentType,
+                           ByteBuffer body) {
+        byte[] bytes = new byte[body.remaining()];
+        body.get(bytes);
+        // 7. parse
+        Call call;
+        if (contentType.equals(JSON)) {
+            Object json;
+            try {
+                json = MesosJson.parse(new String(bytes, StandardCharsets.UTF_8));
+            } catch (MesosJson.JsonException e) {
+                send(response, callback, 400, TEXT, "Failed to parse body into JSON: " + e.getMessage());
+                return;
+            }
+            try {
+                call = MesosJson.merge(json, Call.newBuilder()).build();
+            } catch (MesosJson.JsonException e) {
+                send(response, callback, 400, TEXT, "Failed to convert JSON into Call protobuf: " + e.getMessage());
+                return;
+            }
+        } else {
+            try {
+                call = Call.parseFrom(bytes);
+            } catch (InvalidProtocolBufferException e) {
+                send(response, callback, 400, TEXT, "Failed to parse body into Call protobuf");
+                return;
+            }
+        }
+        // 8. validate
+        String invalid = validate(call);
+        if (invalid != null) {
+            send(response, callback, 400, TEXT, "Failed to validate scheduler::Call: " + invalid);
+            return;
+        }
+        if (call.getType() == Call.Type.SUBSCRIBE) {
+            // 9. accept negotiation
+            String accept = acceptedType(request.getHeaders().getValuesList(HttpHeader.ACCEPT));
+            if (accept == null) {
+                send(response, callback, 406, TEXT,
+                    "Expecting 'Accept' to allow '" + PROTOBUF + "' or '" + JSON + "'");
+                return;
+            }
+            // 10. no stream id on subscribe
+            if (request.getHeaders().get("Mesos-Stream-Id") != null) {
+                send(response, callback, 400, TEXT,
+                    "Subscribe calls should not include the 'Mesos-Stream-Id' header");
+                return;
+            }
+            String streamId = UUID.randomUUID().toString();
+            response.setStatus(200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, accept);
+            response.getHeaders().put("Mesos-Stream-Id", streamId);
+            Stream stream = new Stream(streamId, accept.equals(JSON), response, callback);
+            request.addFailureListener(t -> stream.fail(t));
+            master.loop.execute(master.guard(() -> master.subscribe(call, stream)));
+            return;
+        }
+        if (call.getType() == Call.Type.RECONCILE_OPERATIONS
+            && acceptedType(request.getHeaders().getValuesList(HttpHeader.ACCEPT)) == null) {
+            send(response, callback, 406, TEXT, "Expecting 'Accept' to allow '" + PROTOBUF + "' or '" + JSON + "'");
+            return;
+        }
+        String streamId = request.getHeaders().get("Mesos-Stream-Id");
+        master.loop.execute(master.guard(() -> {
+            Master.Reply reply = master.handle(call, streamId);
+            send(response, callback, reply.status(), TEXT, reply.body());
+        }));
+    }
+
+    static String validate(Call call) {
+        if (!call.hasType()) {
+            return "Expecting 'type' to be present";
+        }
+        if (call.getType() == Call.Type.SUBSCRIBE) {
+            if (!call.hasSubscribe()) {
+                return "Expecting 'subscribe' to be present";
+            }
+            var info = call.getSubscribe().getFrameworkInfo();
+            if (!info.getId().getValue().equals(call.getFrameworkId().getValue())) {
+                return "'framework_id' differs from 'subscribe.framework_info.id'";
+            }
+            return null;
+        }
+        if (!call.hasFrameworkId()) {
+            return "Expecting 'framework_id' to be present";
+        }
+        String missing = switch (call.getType()) {
+            case ACCEPT -> call.hasAccept() ? null : "accept";
+            case DECLINE -> call.hasDecline() ? null : "decline";
+            case ACCEPT_INVERSE_OFFERS -> call.hasAcceptInverseOffers() ? null : "accept_inverse_offers";
+            case DECLINE_INVERSE_OFFERS -> call.hasDeclineInverseOffers() ? null : "decline_inverse_offers";
+            case KILL -> call.hasKill() ? null : "kill";
+            case SHUTDOWN -> call.hasShutdown() ? null : "shutdown";
+            case ACKNOWLEDGE -> call.hasAcknowledge() ? null : "acknowledge";
+            case ACKNOWLEDGE_OPERATION_STATUS -> call.hasAcknowledgeOperationStatus() ? null
+                : "acknowledge_operation_status";
+            case RECONCILE -> call.hasReconcile() ? null : "reconcile";
+            case RECONCILE_OPERATIONS -> call.hasReconcileOperations() ? null : "reconcile_operations";
+            case MESSAGE -> call.hasMessage() ? null : "message";
+            case REQUEST -> call.hasRequest() ? null : "request";
+            case UPDATE_FRAMEWORK -> call.hasUpdateFramework() ? null : "update_framework";
+            default -> null;
+        };
+        if (missing != null) {
+            return "Expecting '" + missing + "' to be present";
+        }
+        if (call.getType() == Call.Type.ACKNOWLEDGE && call.getAcknowledge().getUuid().size() != 16) {
+            return "Not a valid UUID";
+        }
+        if (call.getType() == Call.Type.ACKNOWLEDGE_OPERATION_STATUS) {
+            if (call.getAcknowledgeOperationStatus().getUuid().size() != 16) {
+                return "Not a valid UUID";
+            }
+            if (!call.getAcknowledgeOperationStatus().hasAgentId()) {
+                return "Expecting 'agent_id' to be present";
+            }
+        }
+        if (call.getType() == Call.Type.UPDATE_FRAMEWORK
+            && !call.getUpdateFramework().getFrameworkInfo().getId().equals(call.getFrameworkId())) {
+            return "'framework_id' differs from 'update_framework.framework_info.id'";
+        }
+        return null;
+    }
+
+    /** JSON if acceptable (tested first), else protobuf if acceptable, else null (libprocess semantics). */
+    static String acceptedType(List<String> acceptValues) {
+        if (acceptValues == null || acceptValues.isEmpty()) {
+            return JSON;
+        }
+        String joined = String.join(",", acceptValues);
+        if (acceptable(joined, JSON)) {
+            return JSON;
+        }
+        if (acceptable(joined, PROTOBUF)) {
+            return PROTOBUF;
+        }
+        return null;
+    }
+
+    private static boolean acceptable(String header, String mediaType) {
+        String type = mediaType.substring(0, mediaType.indexOf('/'));
+        // the most specific matching entry decides: exact, then type/*, then */*
+        Double exact = null;
+        Double wildcardSub = null;
+        Double any = null;
+        for (String part : header.split(",")) {
+            String[] params = part.trim().split(";");
+            String range = params[0].trim().toLowerCase();
+            double q = 1.0;
+            for (int i = 1; i < params.length; i++) {
+                String p = params[i].trim();
+                if (p.startsWith("q=")) {
+                    try {
+                        q = Double.parseDouble(p.substring(2).trim());
+                    } catch (NumberFormatException e) {
+                        q = 0;
+                    }
+                }
+            }
+            if (range.equals(mediaType)) {
+                exact = q;
+            } else if (range.equals(type + "/*")) {
+                wildcardSub = q;
+            } else if (range.equals("*/*")) {
+                any = q;
+            }
+        }
+        Double q = exact != null ? exact : wildcardSub != null ? wildcardSub : any;
+        return q != null && q > 0;
+    }
+
+    private static boolean authenticated(String header, Map<String, String> credentials) {
+        if (header == null || !header.startsWith("Basic ")) {
+            return false;
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(header.substring(6)), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        String[] parts = decoded.split(":", -1);
+        if (parts.length != 2) {
+            return false;
+        }
+        return parts[1].equals(credentials.get(parts[0]));
+    }
+}

@@ -1,0 +1,385 @@
+package io.mesowhisk.mesos.emulator.internal;
+
+import io.mesowhisk.mesos.v1.Protos.Resource;
+import io.mesowhisk.mesos.v1.Protos.Value;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * A multiset of agent resources keyed by (name, reservation role), with Mesos's arithmetic: scalars in 3-decimal
+ * fixed point, ranges merged, sets as sets. Unreserved resources have role {@code *}. Not thread-safe: owned by
+ * the master loop.
+ */
+public final class ResourceBag {
+
+    /** Identity of a resource: its name and the role it is reserved for ({@code *} = unreserved). */
+    public record Key(String name, String role) {
+    }
+
+    private final Map<Key, Object> entries = new LinkedHashMap<>(); // Long millis | long[] ranges | TreeSet<String>
+
+    public ResourceBag copy() {
+        ResourceBag c = new ResourceBag();
+        for (Map.Entry<Key, Object> e : entries.entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof long[] r) {
+                v = r.clone();
+            } else if (v instanceof TreeSet<?> s) {
+                v = new TreeSet<>(castSet(s));
+            }
+            c.entries.put(e.getKey(), v);
+        }
+        return c;
+    }
+
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    public Map<Key, Object> entries() {
+        return entries;
+    }
+
+    /** The scalar amount of {@code name} over all roles, e.g. cpus. */
+    public double scalar(String name) {
+        long sum = 0;
+        for (Map.Entry<Key, Object> e : entries.entrySet()) {
+            if (e.getKey().name.equals(name) && e.getValue() instanceof Long l) {
+                sum += l;
+            }
+        }
+        return sum / 1000.0;
+    }
+
+    public void addScalar(String name, String role, double value) {
+        long millis = Math.round(value * 1000.0);
+        if (millis <= 0) {
+            return;
+        }
+        entries.merge(new Key(name, role), millis, (a, b) -> (Long) a + (Long) b);
+    }
+
+    public void addRanges(String name, String role, long[] ranges) {
+        Key k = new Key(name, role);
+        Object old = entries.get(k);
+        long[] merged = old instanceof long[] o ? union(o, ranges) : normalize(ranges);
+        if (merged.length > 0) {
+            entries.put(k, merged);
+        }
+    }
+
+    public void addSet(String name, String role, Iterable<String> items) {
+        @SuppressWarnings("unchecked")
+        TreeSet<String> set = (TreeSet<String>) entries.computeIfAbsent(new Key(name, role), k -> new TreeSet<String>());
+        for (String i : items) {
+            set.add(i);
+        }
+        if (set.isEmpty()) {
+            entries.remove(new Key(name, role));
+        }
+    }
+
+    public void add(ResourceBag other) {
+        for (Map.Entry<Key, Object> e : other.entries.entrySet()) {
+            Key k = e.getKey();
+            Object v = e.getValue();
+            if (v instanceof Long l) {
+                entries.merge(k, l, (a, b) -> (Long) a + (Long) b);
+            } else if (v instanceof long[] r) {
+                addRanges(k.name, k.role, r);
+            } else {
+                addSet(k.name, k.role, castSet(v));
+            }
+        }
+    }
+
+    /** Removes {@code other}; the caller has checked {@link #contains}. */
+    public void subtract(ResourceBag other) {
+        for (Map.Entry<Key, Object> e : other.entries.entrySet()) {
+            Key k = e.getKey();
+            Object mine = entries.get(k);
+            if (mine == null) {
+                continue;
+            }
+            Object v = e.getValue();
+            if (mine instanceof Long l && v instanceof Long o) {
+                long rest = l - o;
+                if (rest <= 0) {
+                    entries.remove(k);
+                } else {
+                    entries.put(k, rest);
+                }
+            } else if (mine instanceof long[] r && v instanceof long[] o) {
+                long[] rest = difference(r, o);
+                if (rest.length == 0) {
+                    entries.remove(k);
+                } else {
+                    entries.put(k, rest);
+                }
+            } else if (mine instanceof TreeSet<?> s && v instanceof TreeSet<?> o) {
+                s.removeAll(o);
+                if (s.isEmpty()) {
+                    entries.remove(k);
+                }
+            }
+        }
+    }
+
+    public boolean contains(ResourceBag other) {
+        for (Map.Entry<Key, Object> e : other.entries.entrySet()) {
+            Object mine = entries.get(e.getKey());
+            Object v = e.getValue();
+            if (mine == null) {
+                return false;
+            }
+            if (mine instanceof Long l && v instanceof Long o) {
+                if (o > l) {
+                    return false;
+                }
+            } else if (mine instanceof long[] r && v instanceof long[] o) {
+                if (difference(o, r).length != 0) {
+                    return false;
+                }
+            } else if (mine instanceof TreeSet<?> s && v instanceof TreeSet<?> o) {
+                if (!s.containsAll(o)) {
+                    return false;
+                }
+            } else {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The part of this bag a framework may be offered under {@code role}: unreserved plus reserved to the role. */
+    public ResourceBag allocatableTo(String role) {
+        ResourceBag b = new ResourceBag();
+        for (Map.Entry<Key, Object> e : entries.entrySet()) {
+            String r = e.getKey().role;
+            if (r.equals("*") || r.equals(role)) {
+                b.entries.put(e.getKey(), e.getValue() instanceof long[] a ? a.clone()
+                    : e.getValue() instanceof TreeSet<?> s ? new TreeSet<>(castSet(s)) : e.getValue());
+            }
+        }
+        return b;
+    }
+
+    /** Whether any port of {@code port} is in the ranges named {@code name}. */
+    public boolean rangesContain(String name, long value) {
+        for (Map.Entry<Key, Object> e : entries.entrySet()) {
+            if (e.getKey().name.equals(name) && e.getValue() instanceof long[] r) {
+                for (int i = 0; i < r.length; i += 2) {
+                    if (value >= r[i] && value <= r[i + 1]) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Every resource of the bag, written the way Mesos writes offered resources to a framework. */
+    public List<Resource> toProtos(boolean refinement, String allocationRole) {
+        List<Resource> out = new ArrayList<>(entries.size());
+        for (Map.Entry<Key, Object> e : entries.entrySet()) {
+            Resource.Builder r = Resource.newBuilder().setName(e.getKey().name);
+            Object v = e.getValue();
+            if (v instanceof Long l) {
+                r.setType(Value.Type.SCALAR).setScalar(Value.Scalar.newBuilder().setValue(l / 1000.0));
+            } else if (v instanceof long[] ranges) {
+                Value.Ranges.Builder rb = Value.Ranges.newBuilder();
+                for (int i = 0; i < ranges.length; i += 2) {
+                    rb.addRange(Value.Range.newBuilder().setBegin(ranges[i]).setEnd(ranges[i + 1]));
+                }
+                r.setType(Value.Type.RANGES).setRanges(rb);
+            } else {
+                r.setType(Value.Type.SET).setSet(Value.Set.newBuilder().addAllItem(castSet(v)));
+            }
+            String role = e.getKey().role;
+            if (refinement) {
+                if (!role.equals("*")) {
+                    r.addReservations(Resource.ReservationInfo.newBuilder()
+                        .setType(Resource.ReservationInfo.Type.STATIC).setRole(role));
+                }
+            } else {
+                r.setRole(role);
+            }
+            if (allocationRole != null) {
+                r.setAllocationInfo(Resource.AllocationInfo.newBuilder().setRole(allocationRole));
+            }
+            out.add(r.build());
+        }
+        return out;
+    }
+
+    /** Reads resources a framework sent back (either reservation format). */
+    public static ResourceBag fromProtos(List<Resource> resources) throws IllegalArgumentException {
+        ResourceBag b = new ResourceBag();
+        for (Resource r : resources) {
+            String role = r.getReservationsCount() > 0
+                ? r.getReservations(r.getReservationsCount() - 1).getRole()
+                : r.getRole();
+            if (role.isEmpty()) {
+                role = "*";
+            }
+            switch (r.getType()) {
+                case SCALAR -> {
+                    if (!r.hasScalar() || r.getScalar().getValue() < 0 || Double.isNaN(r.getScalar().getValue())
+                        || Double.isInfinite(r.getScalar().getValue())) {
+                        throw new IllegalArgumentException("Invalid scalar resource " + r.getName());
+                    }
+                    b.addScalar(r.getName(), role, r.getScalar().getValue());
+                }
+                case RANGES -> {
+                    long[] ranges = new long[r.getRanges().getRangeCount() * 2];
+                    for (int i = 0; i < r.getRanges().getRangeCount(); i++) {
+                        Value.Range range = r.getRanges().getRange(i);
+                        if (range.getBegin() > range.getEnd()) {
+                            throw new IllegalArgumentException("Invalid ranges resource " + r.getName());
+                        }
+                        ranges[2 * i] = range.getBegin();
+                        ranges[2 * i + 1] = range.getEnd();
+                    }
+                    b.addRanges(r.getName(), role, ranges);
+                }
+                case SET -> b.addSet(r.getName(), role, r.getSet().getItemList());
+                default -> throw new IllegalArgumentException("Unsupported resource type " + r.getType());
+            }
+        }
+        return b;
+    }
+
+    /** Resources as Mesos's {@code /state} shows them: name → scalar or ranges text, summed over roles. */
+    public Map<String, Object> summary() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Map.Entry<Key, Object> e : entries.entrySet()) {
+            String name = e.getKey().name;
+            Object v = e.getValue();
+            if (v instanceof Long l) {
+                m.merge(name, l / 1000.0, (a, b) -> (Double) a + (Double) b);
+            } else if (v instanceof long[] r) {
+                m.merge(name, rangesText(r), (a, b) -> a + "," + b);
+            } else {
+                m.merge(name, "{" + String.join(",", castSet(v)) + "}", (a, b) -> a + "," + b);
+            }
+        }
+        return m;
+    }
+
+    public static String rangesText(long[] r) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < r.length; i += 2) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append(r[i]).append('-').append(r[i + 1]);
+        }
+        return sb.append(']').toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static TreeSet<String> castSet(Object o) {
+        return (TreeSet<String>) o;
+    }
+
+    static long[] normalize(long[] ranges) {
+        List<long[]> list = new ArrayList<>();
+        for (int i = 0; i + 1 < ranges.length; i += 2) {
+            list.add(new long[] {ranges[i], ranges[i + 1]});
+        }
+        list.sort((a, b) -> Long.compare(a[0], b[0]));
+        List<long[]> merged = new ArrayList<>();
+        for (long[] r : list) {
+            if (!merged.isEmpty() && r[0] <= merged.get(merged.size() - 1)[1] + 1) {
+                long[] last = merged.get(merged.size() - 1);
+                last[1] = Math.max(last[1], r[1]);
+            } else {
+                merged.add(r);
+            }
+        }
+        long[] out = new long[merged.size() * 2];
+        for (int i = 0; i < merged.size(); i++) {
+            out[2 * i] = merged.get(i)[0];
+            out[2 * i + 1] = merged.get(i)[1];
+        }
+        return out;
+    }
+
+    static long[] union(long[] a, long[] b) {
+        long[] all = new long[a.length + b.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return normalize(all);
+    }
+
+    /** a minus b. */
+    static long[] difference(long[] a, long[] b) {
+        List<long[]> out = new ArrayList<>();
+        for (int i = 0; i < a.length; i += 2) {
+            out.add(new long[] {a[i], a[i + 1]});
+        }
+        for (int j = 0; j < b.length; j += 2) {
+            long bs = b[j];
+            long be = b[j + 1];
+            List<long[]> next = new ArrayList<>();
+            for (Iterator<long[]> it = out.iterator(); it.hasNext();) {
+                long[] r = it.next();
+                if (be < r[0] || bs > r[1]) {
+                    next.add(r);
+                    continue;
+                }
+                if (bs > r[0]) {
+                    next.add(new long[] {r[0], bs - 1});
+                }
+                if (be < r[1]) {
+                    next.add(new long[] {be + 1, r[1]});
+                }
+            }
+            out = next;
+        }
+        long[] res = new long[out.size() * 2];
+        for (int i = 0; i < out.size(); i++) {
+            res[2 * i] = out.get(i)[0];
+            res[2 * i + 1] = out.get(i)[1];
+        }
+        return normalize(res);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof ResourceBag other)) {
+            return false;
+        }
+        return contains(other) && other.contains(this);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(entries.keySet());
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<Key, Object> e : entries.entrySet()) {
+            if (sb.length() > 0) {
+                sb.append("; ");
+            }
+            sb.append(e.getKey().name).append('(').append(e.getKey().role).append("):");
+            Object v = e.getValue();
+            if (v instanceof Long l) {
+                sb.append(l / 1000.0);
+            } else if (v instanceof long[] r) {
+                sb.append(rangesText(r));
+            } else {
+                sb.append('{').append(String.join(",", castSet(v))).append('}');
+            }
+        }
+        return sb.toString();
+    }
+}

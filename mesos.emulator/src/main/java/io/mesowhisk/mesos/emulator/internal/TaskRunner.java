@@ -1,0 +1,478 @@
+package io.mesowhisk.mesos.emulator.internal;
+
+import io.mesowhisk.mesos.emulator.LaunchFailure;
+import io.mesowhisk.mesos.emulator.internal.Model.Task;
+import io.mesowhisk.mesos.v1.Protos;
+import io.mesowhisk.mesos.v1.Protos.CommandInfo;
+import io.mesowhisk.mesos.v1.Protos.ContainerInfo;
+import io.mesowhisk.mesos.v1.Protos.FrameworkInfo;
+import io.mesowhisk.mesos.v1.Protos.HealthCheck;
+import io.mesowhisk.mesos.v1.Protos.TaskState;
+import io.mesowhisk.mesos.v1.Protos.TaskStatus.Reason;
+import io.mesowhisk.mesos.v1.Protos.TaskStatus.Source;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agents' containerizers: command tasks run as real child processes in a Mesos-style sandbox; docker tasks are
+ * simulated (no engine here). All callbacks return to the master loop.
+ */
+final class TaskRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
+
+    private final Master master;
+    private final ExecutorService probes = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "mesos-emulator-probe");
+        t.setDaemon(true);
+        return t;
+    });
+
+    TaskRunner(Master master) {
+        this.master = master;
+    }
+
+    void shutdown() {
+        probes.shutdownNow();
+        disk.shutdownNow();
+    }
+
+    /** Creates sandboxes off the master loop, as an agent's disk work does not hold up its master. */
+    private final ExecutorService disk = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "mesos-emulator-agent-disk");
+        t.setDaemon(true);
+        return t;
+    });
+
+    void launch(Task t, LaunchFailure failure) {
+        t.sandbox = sandboxPath(t);
+        if (t.docker) {
+            t.runtime = new Simulated(t);
+        }
+        disk.execute(() -> {
+            String problem = null;
+            try {
+                createSandbox(t.sandbox);
+            } catch (IOException e) {
+                problem = e.toString();
+            }
+            String error = problem;
+            master.loop.execute(master.guard(() -> sandboxReady(t, failure, error)));
+        });
+    }
+
+    private void sandboxReady(Task t, LaunchFailure failure, String error) {
+        if (Model.isTerminal(t.agentState) || t.framework.removed || t.agent.state == Model.AgentState.GONE) {
+            return;
+        }
+        if (error != null) {
+            master.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_AGENT, Reason.REASON_CONTAINER_LAUNCH_FAILED,
+                "Failed to launch container: cannot create sandbox: " + error, null);
+            t.runtime = null;
+            return;
+        }
+        if (t.docker) {
+            master.schedule(() -> startDocker(t, failure), master.config.dockerStartDelay().toNanos());
+        } else if (t.killRequested) {
+            killedDuringLaunch(t);
+        } else {
+            startCommand(t, failure);
+        }
+    }
+
+    /** {@code <work_dir>/slaves/<agent>/frameworks/<fw>/executors/<executor>/runs/<container>}. */
+    private Path sandboxPath(Task t) {
+        return master.workDir().resolve("slaves").resolve(t.agent.id).resolve("frameworks")
+            .resolve(t.framework.id).resolve("executors").resolve(t.executorId).resolve("runs").resolve(t.containerId);
+    }
+
+    /** The run directory with empty stdout and stderr, and the {@code runs/latest} symlink pointing at it. */
+    private static void createSandbox(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.createFile(dir.resolve("stdout"));
+        Files.createFile(dir.resolve("stderr"));
+        Path latest = dir.getParent().resolve("latest");
+        Files.deleteIfExists(latest);
+        try {
+            Files.createSymbolicLink(latest, dir.getFileName());
+        } catch (UnsupportedOperationException | IOException e) {
+            LOG.debug("No runs/latest symlink for {}: {}", dir, e.toString());
+        }
+    }
+
+    private boolean fail(Task t, LaunchFailure failure) {
+        if (failure == null) {
+            return false;
+        }
+        if (failure.startingFirst()) {
+            master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
+        }
+        master.agentUpdate(t, failure.state(), failure.source(), failure.reason(), failure.message(), null);
+        t.runtime = null;
+        return true;
+    }
+
+    // ------------------------------------------------------------------ simulated docker
+
+    private void startDocker(Task t, LaunchFailure failure) {
+        if (Model.isTerminal(t.agentState) || t.framework.removed || t.agent.state == Model.AgentState.GONE) {
+            return;
+        }
+        if (t.killRequested) {
+            killedDuringLaunch(t);
+            return;
+        }
+        if (fail(t, failure)) {
+            return;
+        }
+        String portProblem = checkPortMappings(t);
+        if (portProblem != null) {
+            master.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_AGENT, Reason.REASON_CONTAINER_LAUNCH_FAILED,
+                "Failed to launch container: " + portProblem, null);
+            t.runtime = null;
+            return;
+        }
+        t.launched = true;
+        t.containerStatus = Protos.ContainerStatus.newBuilder()
+            .setContainerId(Protos.ContainerID.newBuilder().setValue(t.containerId))
+            .addNetworkInfos(Protos.NetworkInfo.newBuilder()
+                .addIpAddresses(Protos.NetworkInfo.IPAddress.newBuilder().setIpAddress(master.config.host())))
+            .build();
+        master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
+        master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null, null);
+        if (t.info.hasHealthCheck()) {
+            // no container runs here, so there is nothing to probe: report healthy once the first check is due
+            HealthCheck h = t.info.getHealthCheck();
+            master.schedule(() -> {
+                if (t.agentState == TaskState.TASK_RUNNING && !t.killRequested) {
+                    t.healthy = true;
+                    master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
+                        Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, null, null);
+                }
+            }, (long) (h.getDelaySeconds() * 1e9));
+        }
+    }
+
+    /** The checks the docker containerizer makes before {@code docker run} (M:src/docker/docker.cpp). */
+    private static String checkPortMappings(Task t) {
+        ContainerInfo.DockerInfo d = t.info.getContainer().getDocker();
+        if (d.getPortMappingsCount() == 0) {
+            return null;
+        }
+        if (d.getNetwork() != ContainerInfo.DockerInfo.Network.BRIDGE
+            && d.getNetwork() != ContainerInfo.DockerInfo.Network.USER) {
+            return "Port mappings are only supported for bridge and user-defined networks";
+        }
+        for (ContainerInfo.DockerInfo.PortMapping m : d.getPortMappingsList()) {
+            if (!t.resources.rangesContain("ports", m.getHostPort())) {
+                return "Port [" + m.getHostPort() + "] not included in resources";
+            }
+        }
+        return null;
+    }
+
+    private final class Simulated implements Model.Runtime {
+        private final Task t;
+
+        Simulated(Task t) {
+            this.t = t;
+        }
+
+        @Override
+        public void kill(long graceNanos) {
+            // a simulated container honours SIGTERM at once
+            master.schedule(() -> master.agentUpdate(t, TaskState.TASK_KILLED, Source.SOURCE_EXECUTOR, null, null,
+                null), 0);
+        }
+
+        @Override
+        public void destroy() {
+        }
+    }
+
+    private void killedDuringLaunch(Task t) {
+        master.agentUpdate(t, TaskState.TASK_KILLED, Source.SOURCE_AGENT, Reason.REASON_TASK_KILLED_DURING_LAUNCH,
+            "Killed before delivery to the executor", null);
+        t.runtime = null;
+    }
+
+    // ------------------------------------------------------------------ kill
+
+    void kill(Task t, long graceNanos) {
+        if (Model.isTerminal(t.agentState)) {
+            return;
+        }
+        if (!t.launched) {
+            if (t.runtime == null || !t.docker) {
+                killedDuringLaunch(t);
+            } // a docker task still starting sees killRequested when it would start
+            return;
+        }
+        long deadline = System.nanoTime() + graceNanos;
+        boolean first = t.killDeadlineNanos == Long.MAX_VALUE;
+        if (deadline >= t.killDeadlineNanos) {
+            return; // a repeated KILL can only shorten the remaining grace
+        }
+        t.killDeadlineNanos = deadline;
+        if (first && t.framework.has(FrameworkInfo.Capability.Type.TASK_KILLING_STATE)) {
+            master.agentUpdate(t, TaskState.TASK_KILLING, Source.SOURCE_EXECUTOR, null, null, null);
+        }
+        if (t.runtime != null) {
+            t.runtime.kill(graceNanos);
+        }
+    }
+
+    // ------------------------------------------------------------------ command tasks
+
+    private void startCommand(Task t, LaunchFailure failure) {
+        if (fail(t, failure)) {
+            return;
+        }
+        CommandInfo cmd = t.info.hasCommand() ? t.info.getCommand() : t.info.getExecutor().getCommand();
+        List<String> argv = new ArrayList<>();
+        if (cmd.getShell()) {
+            argv.add("/bin/sh");
+            argv.add("-c");
+            argv.add(cmd.getValue());
+        } else {
+            argv.add(cmd.getValue());
+            for (int i = 1; i < cmd.getArgumentsCount(); i++) {
+                argv.add(cmd.getArguments(i)); // arguments[0] is argv[0]; the executable comes from value
+            }
+        }
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(t.sandbox.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(t.sandbox.resolve("stdout").toFile()))
+            .redirectError(ProcessBuilder.Redirect.appendTo(t.sandbox.resolve("stderr").toFile()));
+        environment(t, cmd, pb.environment());
+        master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            master.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_EXECUTOR, null,
+                "Failed to launch command: " + e.getMessage(), null);
+            return;
+        }
+        t.launched = true;
+        Proc proc = new Proc(t, p);
+        t.runtime = proc;
+        t.containerStatus = Protos.ContainerStatus.newBuilder()
+            .setContainerId(Protos.ContainerID.newBuilder().setValue(t.containerId))
+            .addNetworkInfos(Protos.NetworkInfo.newBuilder()
+                .addIpAddresses(Protos.NetworkInfo.IPAddress.newBuilder().setIpAddress(master.config.host())))
+            .setExecutorPid((int) p.pid())
+            .build();
+        master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null, null);
+        p.onExit().thenAccept(done -> master.loop.execute(master.guard(() -> proc.exited(done.exitValue()))));
+        if (t.info.hasHealthCheck()) {
+            new HealthChecker(t, proc).start();
+        }
+    }
+
+    private void environment(Task t, CommandInfo cmd, Map<String, String> env) {
+        String endpoint = master.config.host() + ":" + t.agent.httpPort;
+        env.put("MESOS_FRAMEWORK_ID", t.framework.id);
+        env.put("MESOS_EXECUTOR_ID", t.executorId);
+        env.put("MESOS_DIRECTORY", t.sandbox.toString());
+        env.put("MESOS_SANDBOX", t.sandbox.toString());
+        env.put("MESOS_SLAVE_ID", t.agent.id);
+        env.put("MESOS_AGENT_ENDPOINT", endpoint);
+        env.put("MESOS_SLAVE_PID", "slave(1)@" + endpoint);
+        env.put("MESOS_CHECKPOINT", t.framework.info.getCheckpoint() ? "1" : "0");
+        env.put("MESOS_HTTP_COMMAND_EXECUTOR", "0");
+        env.put("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", "5secs");
+        env.put("LIBPROCESS_PORT", "0");
+        for (Protos.Environment.Variable v : cmd.getEnvironment().getVariablesList()) {
+            env.put(v.getName(), v.getValue());
+        }
+        String role = t.framework.roles().isEmpty() ? "*" : t.framework.roles().get(0);
+        env.put("MESOS_ALLOCATION_ROLE", role);
+    }
+
+    private static String signalName(int sig) {
+        return switch (sig) {
+            case 1 -> "Hangup";
+            case 2 -> "Interrupt";
+            case 9 -> "Killed";
+            case 15 -> "Terminated";
+            default -> "Signal " + sig;
+        };
+    }
+
+    private final class Proc implements Model.Runtime {
+        private final Task t;
+        private final Process process;
+        private ScheduledFuture<?> forceKill;
+        private boolean killedByHealth;
+
+        Proc(Task t, Process process) {
+            this.t = t;
+            this.process = process;
+        }
+
+        @Override
+        public void kill(long graceNanos) {
+            process.toHandle().descendants().forEach(ProcessHandle::destroy);
+            process.destroy(); // SIGTERM
+            if (forceKill != null) {
+                forceKill.cancel(false);
+            }
+            forceKill = master.loop.schedule(() -> {
+                process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly(); // SIGKILL
+            }, graceNanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void destroy() {
+            process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+
+        void exited(int code) {
+            if (forceKill != null) {
+                forceKill.cancel(false);
+            }
+            if (Model.isTerminal(t.agentState)) {
+                return;
+            }
+            if (t.killRequested || killedByHealth) {
+                String message = code > 128 ? "Command terminated with signal " + signalName(code - 128)
+                    : "Command exited with status " + code;
+                if (killedByHealth) {
+                    t.healthy = false;
+                }
+                master.agentUpdate(t, TaskState.TASK_KILLED, Source.SOURCE_EXECUTOR,
+                    killedByHealth ? Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED : null, message, null);
+            } else if (code == 0) {
+                master.agentUpdate(t, TaskState.TASK_FINISHED, Source.SOURCE_EXECUTOR, null,
+                    "Command exited with status 0", null);
+            } else {
+                master.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_EXECUTOR, null,
+                    "Command exited with status " + code, null);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ health checks
+
+    /** Probes a command task as the command executor's checker does (docs/health-checks.md). */
+    private final class HealthChecker {
+        private final Task t;
+        private final Proc proc;
+        private final HealthCheck h;
+        private final long startNanos = System.nanoTime();
+        private int consecutiveFailures;
+        private boolean everHealthy;
+
+        HealthChecker(Task t, Proc proc) {
+            this.t = t;
+            this.proc = proc;
+            this.h = t.info.getHealthCheck();
+        }
+
+        void start() {
+            master.schedule(this::probe, (long) (h.getDelaySeconds() * 1e9));
+        }
+
+        private void probe() {
+            if (t.agentState != TaskState.TASK_RUNNING || t.killRequested) {
+                return;
+            }
+            long timeoutMs = Math.max(1, (long) (h.getTimeoutSeconds() * 1000));
+            probes.execute(() -> {
+                boolean ok;
+                try {
+                    ok = check(timeoutMs);
+                } catch (Exception e) {
+                    ok = false;
+                }
+                boolean result = ok;
+                master.loop.execute(master.guard(() -> result(result)));
+            });
+        }
+
+        private boolean check(long timeoutMs) throws Exception {
+            String host = master.config.host();
+            switch (h.getType()) {
+                case TCP -> {
+                    try (Socket s = new Socket()) {
+                        s.connect(new InetSocketAddress(host, h.getTcp().getPort()), (int) timeoutMs);
+                        return true;
+                    }
+                }
+                case HTTP -> {
+                    String scheme = h.getHttp().hasScheme() ? h.getHttp().getScheme() : "http";
+                    String path = h.getHttp().hasPath() ? h.getHttp().getPath() : "/";
+                    HttpURLConnection c = (HttpURLConnection) URI.create(scheme + "://" + host + ":"
+                        + h.getHttp().getPort() + path).toURL().openConnection();
+                    c.setConnectTimeout((int) timeoutMs);
+                    c.setReadTimeout((int) timeoutMs);
+                    int code = c.getResponseCode();
+                    c.disconnect();
+                    return code >= 200 && code <= 399;
+                }
+                case COMMAND -> {
+                    CommandInfo cmd = h.getCommand();
+                    List<String> argv = cmd.getShell() ? List.of("/bin/sh", "-c", cmd.getValue())
+                        : new ArrayList<>(List.of(cmd.getValue()));
+                    ProcessBuilder pb = new ProcessBuilder(argv).directory(t.sandbox.toFile())
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD);
+                    environment(t, cmd, pb.environment());
+                    Process p = pb.start();
+                    if (!p.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
+                        p.destroyForcibly();
+                        return false;
+                    }
+                    return p.exitValue() == 0;
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+
+        private void result(boolean ok) {
+            if (t.agentState != TaskState.TASK_RUNNING || t.killRequested) {
+                return;
+            }
+            boolean inGrace = !everHealthy
+                && System.nanoTime() - startNanos < (long) (h.getGracePeriodSeconds() * 1e9);
+            if (ok) {
+                consecutiveFailures = 0;
+                if (!Boolean.TRUE.equals(t.healthy)) {
+                    everHealthy = true;
+                    t.healthy = true;
+                    master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
+                        Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, null, null);
+                }
+            } else if (!inGrace) {
+                consecutiveFailures++;
+                t.healthy = false;
+                master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
+                    Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, null, null);
+                if (consecutiveFailures >= h.getConsecutiveFailures()) {
+                    proc.killedByHealth = true;
+                    proc.kill(TimeUnit.SECONDS.toNanos(3));
+                    return;
+                }
+            }
+            master.schedule(this::probe, (long) (h.getIntervalSeconds() * 1e9));
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.mesowhisk.mesos.emulator.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.mesowhisk.mesos.v1.Protos;
+import io.mesowhisk.mesos.v1.scheduler.Protos.Call;
+import io.mesowhisk.mesos.v1.scheduler.Protos.Event;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** mesos-api.md §1.4, §1.5: the emulator's own JSON mapping and RecordIO framing. */
+class MesosJsonTest {
+
+    @Test
+    void writesSnakeCaseEnumsByNameDoublesWithPointAndBase64Bytes() {
+        Event e = Event.newBuilder().setType(Event.Type.SUBSCRIBED).setSubscribed(Event.Subscribed.newBuilder()
+            .setFrameworkId(Protos.FrameworkID.newBuilder().setValue("f")).setHeartbeatIntervalSeconds(15)).build();
+        assertEquals("{\"type\":\"SUBSCRIBED\",\"subscribed\":{\"framework_id\":{\"value\":\"f\"},"
+            + "\"heartbeat_interval_seconds\":15.0}}", MesosJson.write(e));
+        Protos.TaskStatus s = Protos.TaskStatus.newBuilder().setTaskId(Protos.TaskID.newBuilder().setValue("t"))
+            .setState(Protos.TaskState.TASK_RUNNING).setUuid(ByteString.copyFrom(new byte[] {0, 1, 2})).build();
+        assertEquals("{\"task_id\":{\"value\":\"t\"},\"state\":\"TASK_RUNNING\",\"uuid\":\"AAEC\"}",
+            MesosJson.write(s));
+    }
+
+    @Test
+    void writesUnsetFieldsWithExplicitDefaultsButNotDeprecatedOnes() {
+        assertEquals("{\"refuse_seconds\":5.0}", MesosJson.write(Protos.Filters.getDefaultInstance()));
+        String info = MesosJson.write(Protos.FrameworkInfo.newBuilder().setUser("u").setName("n").build());
+        assertTrue(info.contains("\"failover_timeout\":0.0"), info);
+        assertTrue(info.contains("\"checkpoint\":false"), info);
+        assertTrue(!info.contains("\"role\""), "role is deprecated: " + info);
+        assertTrue(MesosJson.write(Protos.CommandInfo.getDefaultInstance()).contains("\"shell\":true"));
+    }
+
+    @Test
+    void writes64BitAndUnsignedIntegersAsNumbers() {
+        Protos.Value.Range r = Protos.Value.Range.newBuilder().setBegin(-1L).setEnd(Long.MAX_VALUE).build();
+        assertEquals("{\"begin\":18446744073709551615,\"end\":9223372036854775807}", MesosJson.write(r));
+    }
+
+    @Test
+    void readsIgnoringUnknownFieldsAcceptingNumericStringsAndDroppingUnknownEnums() throws Exception {
+        Call c = MesosJson.read("{\"type\":\"DECLINE\",\"extra\":{\"x\":[1,2]},\"framework_id\":{\"value\":\"f\"},"
+            + "\"decline\":{\"offer_ids\":[{\"value\":\"o\"}],\"filters\":{\"refuse_seconds\":\"2.5\"}}}",
+            Call.newBuilder()).build();
+        assertEquals(Call.Type.DECLINE, c.getType());
+        assertEquals(2.5, c.getDecline().getFilters().getRefuseSeconds());
+        Call unknown = MesosJson.read("{\"type\":\"FOO\"}", Call.newBuilder()).build();
+        assertTrue(!unknown.hasType());
+        Protos.Value.Range r = MesosJson.read("{\"begin\":\"31000\",\"end\":18446744073709551615}",
+            Protos.Value.Range.newBuilder()).build();
+        assertEquals(31000, r.getBegin());
+        assertEquals(-1L, r.getEnd());
+        Protos.TaskStatus s = MesosJson.read("{\"task_id\":{\"value\":\"t\"},\"state\":\"TASK_LOST\","
+            + "\"uuid\":\"AAEC\",\"timestamp\":\"Infinity\"}", Protos.TaskStatus.newBuilder()).build();
+        assertEquals(ByteString.copyFrom(new byte[] {0, 1, 2}), s.getUuid());
+        assertEquals(Double.POSITIVE_INFINITY, s.getTimestamp());
+    }
+
+    @Test
+    void rejectsMissingRequiredFieldsAndWrongShapes() {
+        MesosJson.JsonException e = assertThrows(MesosJson.JsonException.class,
+            () -> MesosJson.read("{\"task_id\":{\"value\":\"t\"}}", Protos.TaskStatus.newBuilder()));
+        assertTrue(e.getMessage().contains("state"), e.getMessage());
+        assertThrows(MesosJson.JsonException.class,
+            () -> MesosJson.read("{\"resources\":{}}", Protos.Offer.newBuilder()));
+        assertThrows(MesosJson.JsonException.class, () -> MesosJson.read("{\"a\":}", Call.newBuilder()));
+        assertThrows(MesosJson.JsonException.class, () -> MesosJson.read("[1]", Call.newBuilder()));
+    }
+
+    @Test
+    void roundTripsMapsAsObjects() throws Exception {
+        Protos.TaskInfo t = Protos.TaskInfo.newBuilder().setName("n").setTaskId(Protos.TaskID.newBuilder()
+            .setValue("t")).setAgentId(Protos.AgentID.newBuilder().setValue("a"))
+            .putLimits("cpus", Protos.Value.Scalar.newBuilder().setValue(1.5).build()).build();
+        String json = MesosJson.write(t);
+        assertTrue(json.contains("\"limits\":{\"cpus\":{\"value\":1.5}}"), json);
+        assertEquals(t, MesosJson.read(json, Protos.TaskInfo.newBuilder()).build());
+    }
+
+    @Test
+    void recordIoFramesByByteLength() {
+        byte[] data = "{\"ü\":1}".getBytes(StandardCharsets.UTF_8);
+        java.nio.ByteBuffer b = RecordIo.frame(data);
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        assertEquals(data.length + "\n{\"ü\":1}", new String(out, StandardCharsets.UTF_8));
+        assertEquals("20\n{\"type\":\"HEARTBEAT\"}", new String(RecordIo.frame(MesosJson.writeBytes(
+            Event.newBuilder().setType(Event.Type.HEARTBEAT).build())).array(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void agentSpecSyntaxErrorsNameTheEntry() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> SpecParser.resources("cpus:4;mem:lots"));
+        assertTrue(e.getMessage().contains("'mem:lots'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> SpecParser.resources("ports:[32000-31000]"));
+        assertTrue(e.getMessage().contains("32000-31000"), e.getMessage());
+        assertEquals(4.0, SpecParser.resources("cpus:2;cpus(web):2").scalar("cpus"));
+    }
+}
