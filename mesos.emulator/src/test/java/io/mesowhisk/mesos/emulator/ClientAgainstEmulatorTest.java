@@ -93,6 +93,12 @@ class ClientAgainstEmulatorTest {
                 .setFailoverTimeout(60).build();
     }
 
+    /** A client of every master, quick to reconnect. */
+    private static MesosClient reconnectingClient(MesosEmulator emu) {
+        return MesosClient.create(MesosClientConfig.builder().masters(emu.masterUris())
+                .credentials("whisk", "s3cret").backoff(Duration.ofMillis(10), Duration.ofMillis(100)).build());
+    }
+
     private static URI aFollower(MesosEmulator emu) {
         URI leader = emu.leaderUri();
         return emu.masterUris().stream().filter(u -> !u.equals(leader)).findFirst().orElseThrow();
@@ -164,10 +170,7 @@ class ClientAgainstEmulatorTest {
 
     @Test
     void aStreamCutMidRecordIsResubscribedWithTheSameFrameworkId() throws Exception {
-        try (MesosEmulator emu = emulator();
-                MesosClient client = MesosClient.create(MesosClientConfig.builder().masters(emu.masterUris())
-                        .credentials("whisk", "s3cret").backoff(Duration.ofMillis(10), Duration.ofMillis(100))
-                        .build())) {
+        try (MesosEmulator emu = emulator(); MesosClient client = reconnectingClient(emu)) {
             Recorder r = new Recorder();
             Subscription s = client.subscribe(framework(), r);
             String id = r.next(Event.Subscribed.class, x -> true).getFrameworkId().getValue();
@@ -181,10 +184,7 @@ class ClientAgainstEmulatorTest {
 
     @Test
     void aSwitchOfLeaderIsFollowed() throws Exception {
-        try (MesosEmulator emu = emulator();
-                MesosClient client = MesosClient.create(MesosClientConfig.builder().masters(emu.masterUris())
-                        .credentials("whisk", "s3cret").backoff(Duration.ofMillis(10), Duration.ofMillis(100))
-                        .build())) {
+        try (MesosEmulator emu = emulator(); MesosClient client = reconnectingClient(emu)) {
             Recorder r = new Recorder();
             Subscription s = client.subscribe(framework(), r);
             String id = r.next(Event.Subscribed.class, x -> true).getFrameworkId().getValue();
