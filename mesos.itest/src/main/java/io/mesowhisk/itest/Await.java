@@ -17,7 +17,6 @@ public final class Await {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out after " + timeout + " waiting for: " + description);
             }
-            Thread.onSpinWait();
             try {
                 Thread.sleep(5); // a poll interval, not synchronisation: the condition decides
             } catch (InterruptedException e) {

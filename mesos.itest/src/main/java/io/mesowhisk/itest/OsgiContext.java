@@ -23,10 +23,7 @@ public final class OsgiContext implements AutoCloseable {
 
     /** Waits up to 10 s for a service of that type. */
     public <T> T service(Class<T> type) {
-        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
-        tracker.open();
-        trackers.add(tracker);
-        return Await.value("service " + type.getName(), Duration.ofSeconds(10), tracker::getService);
+        return current(type).get();
     }
 
     /**
@@ -34,9 +31,9 @@ public final class OsgiContext implements AutoCloseable {
      * reactivated (a new instance) rather than modified.
      */
     public <T> java.util.function.Supplier<T> current(Class<T> type) {
-        service(type);
-        @SuppressWarnings("unchecked")
-        ServiceTracker<T, T> tracker = (ServiceTracker<T, T>) trackers.get(trackers.size() - 1);
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
+        tracker.open();
+        trackers.add(tracker);
         return () -> Await.value("service " + type.getName(), Duration.ofSeconds(10), tracker::getService);
     }
 

@@ -84,17 +84,16 @@ public final class WhiskMesosConfigComponent implements WhiskMesosConfig, Operat
         this.snapshot = new Snapshot(accepted.settings(), accepted.constraints(), 1, Optional.empty(), properties);
         compiler.addListener(this);
         describeStart(properties, accepted.settings());
-        provisionLocalMaster(accepted.settings());
     }
 
-    /** ConfigurationAdmin, used to start the embedded emulator in local mode (optional: absent, no local master). */
+    /**
+     * ConfigurationAdmin, used to start the embedded emulator in local mode (optional: absent, no local master).
+     * DS binds it after the constructor has run, so the snapshot is there to act on.
+     */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void bindConfigAdmin(ConfigurationAdmin admin) {
         configAdmin = admin;
-        Snapshot current = snapshot;
-        if (current != null) {
-            provisionLocalMaster(current.settings());
-        }
+        provisionLocalMaster(snapshot.settings());
     }
 
     void unbindConfigAdmin(ConfigurationAdmin admin) {
