@@ -81,7 +81,7 @@ public final class MesosEmulator implements AutoCloseable {
         this.masterPorts = new int[config.masters()];
         this.master = new Master(config, loop, masterPorts);
         Map<Integer, Integer> agentByPort = new ConcurrentHashMap<>();
-        HttpFront front = new HttpFront(master, masterIndexByPort, agentByPort);
+        HttpFront front = new HttpFront(master, masterIndexByPort, agentByPort, pool);
         server.setHandler(front);
         server.start();
         for (int i = 0; i < masterConnectors.size(); i++) {

@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -20,8 +21,13 @@ import org.eclipse.jetty.util.Callback;
  * The HTTP surface of every emulated process, told apart by the local port: masters ({@code /api/v1/scheduler},
  * {@code /state}) and agents ({@code /state}, {@code /files/*}). Runs the stateless request checks on Jetty's
  * thread and hands everything that needs state to the master loop.
+ *
+ * <p>The handler is non-blocking, so Jetty runs it on the selector thread that read the request, with no hand-off
+ * to a pool thread: scheduler calls only check headers, parse a small body and queue the call on the master loop.
+ * The few requests that wait (state views, which wait for the loop, and sandbox file reads) are handed to
+ * {@code blocking} explicitly.
  */
-public final class HttpFront extends Handler.Abstract {
+public final class HttpFront extends Handler.Abstract.NonBlocking {
 
     static final String JSON = "application/json";
     static final String PROTOBUF = "application/x-protobuf";
@@ -31,9 +37,12 @@ public final class HttpFront extends Handler.Abstract {
     private final Map<Integer, Integer> masterIndexByPort;
     private final Map<Integer, Integer> agentByPort;
     private final AgentFiles files;
+    private final Executor blocking;
 
-    public HttpFront(Master master, Map<Integer, Integer> masterIndexByPort, Map<Integer, Integer> agentByPort) {
+    public HttpFront(Master master, Map<Integer, Integer> masterIndexByPort, Map<Integer, Integer> agentByPort,
+                     Executor blocking) {
         this.master = master;
+        this.blocking = blocking;
         this.masterIndexByPort = masterIndexByPort;
         this.agentByPort = agentByPort;
         this.files = new AgentFiles(master);
@@ -50,8 +59,7 @@ public final class HttpFront extends Handler.Abstract {
                 return true;
             }
             if (path.equals("/state") || path.equals("/master/state") || path.equals("/state.json")) {
-                String body = master.call(master::stateJson);
-                send(response, callback, 200, JSON, body);
+                offload(callback, () -> send(response, callback, 200, JSON, master.call(master::stateJson)));
                 return true;
             }
             send(response, callback, 404, TEXT, "");
@@ -59,11 +67,22 @@ public final class HttpFront extends Handler.Abstract {
         }
         Integer agentIndex = agentByPort.get(port);
         if (agentIndex != null) {
-            Agent agent = master.call(() -> master.agent(agentIndex));
-            files.handle(agent, request, response, callback);
+            offload(callback, () -> files.handle(master.call(() -> master.agent(agentIndex)), request, response,
+                callback));
             return true;
         }
         return false;
+    }
+
+    /** Runs a request that may wait off the selector thread. */
+    private void offload(Callback callback, Runnable work) {
+        blocking.execute(() -> {
+            try {
+                work.run();
+            } catch (Throwable t) {
+                callback.failed(t);
+            }
+        });
     }
 
     static void send(Response response, Callback callback, int status, String type, String body) {

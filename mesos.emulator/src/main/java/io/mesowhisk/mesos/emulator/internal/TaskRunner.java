@@ -15,7 +15,9 @@ import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,21 +60,55 @@ final class TaskRunner {
         return t;
     });
 
+    /** A launch waiting for its sandbox; {@code error} is set by the disk thread. */
+    private static final class PendingLaunch {
+        final Task task;
+        final LaunchFailure failure;
+        String error;
+
+        PendingLaunch(Task task, LaunchFailure failure) {
+            this.task = task;
+            this.failure = failure;
+        }
+    }
+
+    /** Launches whose sandboxes the disk thread has yet to create; guarded by itself. */
+    private final List<PendingLaunch> awaitingSandbox = new ArrayList<>();
+
     void launch(Task t, LaunchFailure failure) {
         t.sandbox = sandboxPath(t);
         if (t.docker) {
             t.runtime = new Simulated(t);
         }
-        disk.execute(() -> {
-            String problem = null;
+        boolean first;
+        synchronized (awaitingSandbox) {
+            first = awaitingSandbox.isEmpty();
+            awaitingSandbox.add(new PendingLaunch(t, failure));
+        }
+        if (first) {
+            // the tasks of one ACCEPT (and any launched meanwhile) share one trip to the disk thread and back
+            disk.execute(this::createSandboxes);
+        }
+    }
+
+    private void createSandboxes() {
+        List<PendingLaunch> batch;
+        synchronized (awaitingSandbox) {
+            batch = new ArrayList<>(awaitingSandbox);
+            awaitingSandbox.clear();
+        }
+        for (PendingLaunch p : batch) {
             try {
-                createSandbox(t.sandbox);
+                createSandbox(p.task.sandbox);
             } catch (IOException e) {
-                problem = e.toString();
+                p.error = e.toString();
             }
-            String error = problem;
-            master.loop.execute(master.guard(() -> sandboxReady(t, failure, error)));
-        });
+        }
+        master.loop.execute(master.guard(() -> {
+            for (PendingLaunch p : batch) {
+                sandboxReady(p.task, p.failure, p.error);
+            }
+        }));
     }
 
     private void sandboxReady(Task t, LaunchFailure failure, String error) {
@@ -100,15 +136,31 @@ final class TaskRunner {
             .resolve(t.framework.id).resolve("executors").resolve(t.executorId).resolve("runs").resolve(t.containerId);
     }
 
-    /** The run directory with empty stdout and stderr, and the {@code runs/latest} symlink pointing at it. */
+    /**
+     * The run directory with empty stdout and stderr, and the {@code runs/latest} symlink pointing at it. A new
+     * executor (the usual case: one per task) takes three mkdirs; only a reused executor id or a missing framework
+     * directory takes the slower walk up the tree.
+     */
     private static void createSandbox(Path dir) throws IOException {
-        Files.createDirectories(dir);
+        Path runs = dir.getParent();
+        Path executor = runs.getParent();
+        try {
+            Files.createDirectory(executor);
+            Files.createDirectory(runs);
+            Files.createDirectory(dir);
+        } catch (NoSuchFileException | FileAlreadyExistsException e) {
+            Files.createDirectories(dir);
+        }
         Files.createFile(dir.resolve("stdout"));
         Files.createFile(dir.resolve("stderr"));
-        Path latest = dir.getParent().resolve("latest");
-        Files.deleteIfExists(latest);
+        Path latest = runs.resolve("latest");
         try {
-            Files.createSymbolicLink(latest, dir.getFileName());
+            try {
+                Files.createSymbolicLink(latest, dir.getFileName());
+            } catch (FileAlreadyExistsException e) {
+                Files.delete(latest); // an earlier run of the same executor
+                Files.createSymbolicLink(latest, dir.getFileName());
+            }
         } catch (UnsupportedOperationException | IOException e) {
             LOG.debug("No runs/latest symlink for {}: {}", dir, e.toString());
         }
