@@ -20,9 +20,12 @@ import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpMethod;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -30,18 +33,26 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * How fast the Mesos emulator serves a framework over real HTTP (protobuf, RecordIO), client and emulator sharing
  * the machine's cores:
  * <ul>
  *   <li>{@code taskLifecycles}: each operation is one simulated docker task's whole life — launched in an ACCEPT of
- *   {@value #BATCH} tasks, STARTING, RUNNING, KILL, KILLED, every update acknowledged; so ops/s = launches/s, and
- *   status updates/s = 3 × ops/s.</li>
+ *   {@value #BATCH} tasks, STARTING, RUNNING, KILL, KILLED, every update acknowledged; so ops/s = launches/s. The
+ *   secondary result {@code statusUpdates} counts the status updates the client received and acknowledged, per
+ *   second (three per task).</li>
  *   <li>{@code allocationRound10kAgents}: one allocation over 10,000 agents with all resources free, the OFFERS event
  *   (10,000 offers) received and all offers declined again; compare with the 1 s allocation interval.</li>
  * </ul>
+ *
+ * <p>Both sides run a lot of JIT-compiled Jetty code, which takes ten seconds or more to reach its steady state on
+ * two cores; the warm-up below is sized for that (shorter runs measure the compiler, not the emulator).
  */
+@Fork(1)
+@Warmup(iterations = 4, time = 5)
+@Measurement(iterations = 5, time = 5)
 public class EmulatorBenchmark {
 
     static final int BATCH = 200;
@@ -57,6 +68,8 @@ public class EmulatorBenchmark {
         final BlockingQueue<Event> offers = new LinkedBlockingQueue<>();
         volatile CountDownLatch killed;
         final AtomicLong failures = new AtomicLong();
+        /** Status updates received on the event stream (written by the reader thread only). */
+        final AtomicLong updatesReceived = new AtomicLong();
         volatile boolean closing;
         private Thread reader;
 
@@ -117,6 +130,7 @@ public class EmulatorBenchmark {
         }
 
         private void onUpdate(Protos.TaskStatus s) {
+            updatesReceived.incrementAndGet();
             if (s.hasUuid()) {
                 send(call(Call.Type.ACKNOWLEDGE).setAcknowledge(Call.Acknowledge.newBuilder()
                     .setAgentId(s.getAgentId()).setTaskId(s.getTaskId()).setUuid(s.getUuid())).build());
@@ -243,11 +257,50 @@ public class EmulatorBenchmark {
         }
     }
 
+    /**
+     * JMH reports each public field as a rate next to the primary result: {@code statusUpdates} per second, and
+     * {@code emulatorCpuMicros}, the CPU time the emulator's own threads used per second of the run (1,000,000/s is
+     * one core), so that what the emulator costs can be told apart from what the client in the same JVM costs.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Updates {
+        public long statusUpdates;
+        public long emulatorCpuMicros;
+        private final EmulatorCpu cpu = new EmulatorCpu();
+    }
+
+    /** CPU time of the threads whose names start with {@code mesos-emulator}, counted per thread since last asked. */
+    static final class EmulatorCpu {
+        private final java.lang.management.ThreadMXBean threads =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+        private final java.util.Map<Long, Long> seen = new java.util.HashMap<>();
+
+        /** Nanoseconds of CPU the emulator's threads used since the previous call. */
+        long sinceLast() {
+            long total = 0;
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (!t.getName().startsWith("mesos-emulator")) {
+                    continue;
+                }
+                long now = threads.getThreadCpuTime(t.getId());
+                if (now < 0) {
+                    continue; // ended meanwhile
+                }
+                Long before = seen.put(t.getId(), now);
+                total += now - (before == null ? 0 : before);
+            }
+            return total;
+        }
+    }
+
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
     @OperationsPerInvocation(BATCH)
-    public void taskLifecycles(Lifecycles s) throws Exception {
+    public void taskLifecycles(Lifecycles s, Updates counters) throws Exception {
+        long updatesBefore = s.client.updatesReceived.get();
+        counters.cpu.sinceLast();
         Protos.Offer offer = s.bigOffer();
         Protos.Offer.Operation.Launch.Builder launch = Protos.Offer.Operation.Launch.newBuilder();
         for (int i = 0; i < BATCH; i++) {
@@ -267,6 +320,8 @@ public class EmulatorBenchmark {
         if (status != 202 || !s.client.killed.await(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("batch did not complete (ACCEPT " + status + ")");
         }
+        counters.statusUpdates += s.client.updatesReceived.get() - updatesBefore;
+        counters.emulatorCpuMicros += counters.cpu.sinceLast() / 1000;
     }
 
     @State(Scope.Benchmark)

@@ -84,6 +84,12 @@ class OffersAndTasksTest {
         s.ack(starting);
         TaskStatus running = s.awaitUpdate("t1", TaskState.TASK_RUNNING);
         assertTrue(running.getContainerStatus().hasContainerId());
+        // every update has its own random (version 4, IETF variant) uuid, as stout's UUID::random makes
+        java.nio.ByteBuffer bytes = running.getUuid().asReadOnlyByteBuffer();
+        java.util.UUID uuid = new java.util.UUID(bytes.getLong(), bytes.getLong());
+        assertEquals(4, uuid.version());
+        assertEquals(2, uuid.variant());
+        assertFalse(running.getUuid().equals(starting.getUuid()));
         s.ack(running);
         s.post(s.call(Call.Type.KILL).setKill(Call.Kill.newBuilder().setTaskId(running.getTaskId())).build());
         TaskStatus killing = s.awaitUpdate("t1", TaskState.TASK_KILLING);

@@ -78,6 +78,11 @@ public final class Master {
     long updateDelayNanos;
     long launches;
     long updatesSent;
+    /**
+     * Source of the container ids and status update uuids, which Mesos draws from a non-cryptographic generator
+     * too (stout's {@code UUID::random}); {@link UUID#randomUUID()} would take a SecureRandom lock per update.
+     */
+    private final java.util.SplittableRandom random = new java.util.SplittableRandom();
 
     public Master(Config config, ScheduledExecutorService loop, int[] masterPorts) {
         this.config = config;
@@ -867,7 +872,7 @@ public final class Master {
 
     private void launch(Framework f, Agent agent, TaskInfo info, ResourceBag resources) {
         boolean docker = info.hasContainer() && info.getContainer().getType() == ContainerInfo.Type.DOCKER;
-        Task t = new Task(info, f, agent, resources, UUID.randomUUID().toString(), docker);
+        Task t = new Task(info, f, agent, resources, randomUuid().toString(), docker);
         f.tasks.put(t.id(), t);
         agent.tasks.put(t.key(), t);
         launches++;
@@ -946,7 +951,7 @@ public final class Master {
         if (t.framework.removed || Model.isTerminal(t.agentState)) {
             return;
         }
-        UUID uuid = UUID.randomUUID();
+        UUID uuid = randomUuid();
         ByteBuffer bb = ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
             .putLong(uuid.getLeastSignificantBits());
         TaskStatus.Builder s = TaskStatus.newBuilder()
@@ -991,6 +996,13 @@ public final class Master {
                 }
             }
         }
+    }
+
+    /** A version 4 (random) UUID, as {@link UUID#randomUUID()} makes, from the loop's own generator. */
+    UUID randomUuid() {
+        long msb = random.nextLong() & ~0xF000L | 0x4000L;
+        long lsb = random.nextLong() & ~(0xC000L << 48) | 0x8000L << 48;
+        return new UUID(msb, lsb);
     }
 
     /** Forwards the head of the task's update stream and arms the retry timer. */

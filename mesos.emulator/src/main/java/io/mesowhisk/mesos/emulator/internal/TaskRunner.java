@@ -122,7 +122,12 @@ final class TaskRunner {
             return;
         }
         if (t.docker) {
-            master.schedule(() -> startDocker(t, failure), master.config.dockerStartDelay().toNanos());
+            long delay = master.config.dockerStartDelay().toNanos();
+            if (delay > 0) {
+                master.schedule(() -> startDocker(t, failure), delay);
+            } else {
+                startDocker(t, failure);
+            }
         } else if (t.killRequested) {
             killedDuringLaunch(t);
         } else {
@@ -247,8 +252,8 @@ final class TaskRunner {
         @Override
         public void kill(long graceNanos) {
             // a simulated container honours SIGTERM at once
-            master.schedule(() -> master.agentUpdate(t, TaskState.TASK_KILLED, Source.SOURCE_EXECUTOR, null, null,
-                null), 0);
+            master.loop.execute(master.guard(() -> master.agentUpdate(t, TaskState.TASK_KILLED,
+                Source.SOURCE_EXECUTOR, null, null, null)));
         }
 
         @Override
