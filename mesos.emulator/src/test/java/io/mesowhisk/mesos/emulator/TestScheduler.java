@@ -39,6 +39,8 @@ final class TestScheduler implements AutoCloseable {
     volatile Throwable streamError;
     String streamId;
     String frameworkId;
+    /** An {@code Authorization} header value sent with every request, or null. */
+    String authorization;
     HttpResponse<InputStream> subscribeResponse;
     private Thread reader;
 
@@ -62,10 +64,12 @@ final class TestScheduler implements AutoCloseable {
         if (info.hasId()) {
             call.setFrameworkId(info.getId());
         }
-        HttpRequest request = HttpRequest.newBuilder(master.resolve("/api/v1/scheduler"))
+        HttpRequest.Builder b = HttpRequest.newBuilder(master.resolve("/api/v1/scheduler"))
             .header("Content-Type", json ? "application/json" : "application/x-protobuf")
             .header("Accept", json ? "application/json" : "application/x-protobuf")
-            .POST(body(call.build())).build();
+            .POST(body(call.build()));
+        authorize(b);
+        HttpRequest request = b.build();
         subscribeResponse = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
         if (subscribeResponse.statusCode() != 200) {
             return subscribeResponse.statusCode();
@@ -75,6 +79,17 @@ final class TestScheduler implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         return 200;
+    }
+
+    private void authorize(HttpRequest.Builder b) {
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+    }
+
+    static String basic(String principal, String secret) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((principal + ":" + secret)
+            .getBytes(StandardCharsets.UTF_8));
     }
 
     HttpRequest.BodyPublisher body(Call call) throws IOException {
@@ -204,6 +219,7 @@ final class TestScheduler implements AutoCloseable {
         if (streamId != null) {
             b.header("Mesos-Stream-Id", streamId);
         }
+        authorize(b);
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 

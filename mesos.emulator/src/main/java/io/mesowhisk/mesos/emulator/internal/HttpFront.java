@@ -96,10 +96,14 @@ public final class HttpFront extends Handler.Abstract.NonBlocking {
     private void scheduler(int masterIndex, Request request, Response response, Callback callback) {
         // 1. authentication (libprocess, before the handler)
         Map<String, String> credentials = master.config.credentials();
-        if (!credentials.isEmpty() && !authenticated(request.getHeaders().get(HttpHeader.AUTHORIZATION), credentials)) {
-            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"mesos-master-scheduler\"");
-            send(response, callback, 401, TEXT, "401 Unauthorized.");
-            return;
+        String principal = null;
+        if (!credentials.isEmpty()) {
+            principal = authenticatedPrincipal(request.getHeaders().get(HttpHeader.AUTHORIZATION), credentials);
+            if (principal == null) {
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"mesos-master-scheduler\"");
+                send(response, callback, 401, TEXT, "401 Unauthorized.");
+                return;
+            }
         }
         // 2. leadership
         int leader = master.leader;
@@ -136,21 +140,23 @@ public final class HttpFront extends Handler.Abstract.NonBlocking {
             send(response, callback, 415, TEXT, "Expecting 'Content-Type' of " + JSON + " or " + PROTOBUF);
             return;
         }
+        String authenticated = principal;
         Content.Source.asByteBufferAsync(request).whenComplete((body, failure) -> {
             if (failure != null) {
                 callback.failed(failure);
                 return;
             }
             try {
-                afterBody(request, response, callback, contentType, body);
+                afterBody(request, response, callback, contentType, body, authenticated);
             } catch (Throwable t) {
                 callback.failed(t);
             }
         });
     }
 
+    /** {@code principal}: the authenticated principal, null when authentication is off. */
     private void afterBody(Request request, Response response, Callback callback, String contentType,
-                           ByteBuffer body) {
+                           ByteBuffer body, String principal) {
         byte[] bytes = new byte[body.remaining()];
         body.get(bytes);
         // 7. parse
@@ -178,7 +184,7 @@ public final class HttpFront extends Handler.Abstract.NonBlocking {
             }
         }
         // 8. validate
-        String invalid = validate(call);
+        String invalid = validate(call, principal);
         if (invalid != null) {
             send(response, callback, 400, TEXT, "Failed to validate scheduler::Call: " + invalid);
             return;
@@ -213,12 +219,13 @@ public final class HttpFront extends Handler.Abstract.NonBlocking {
         }
         String streamId = request.getHeaders().get("Mesos-Stream-Id");
         master.loop.execute(master.guard(() -> {
-            Master.Reply reply = master.handle(call, streamId);
+            Master.Reply reply = master.handle(call, streamId, principal);
             send(response, callback, reply.status(), TEXT, reply.body());
         }));
     }
 
-    static String validate(Call call) {
+    /** Mesos's scheduler::Call validation; {@code principal} is the authenticated one or null. */
+    static String validate(Call call, String principal) {
         if (!call.hasType()) {
             return "Expecting 'type' to be present";
         }
@@ -229,6 +236,10 @@ public final class HttpFront extends Handler.Abstract.NonBlocking {
             var info = call.getSubscribe().getFrameworkInfo();
             if (!info.getId().getValue().equals(call.getFrameworkId().getValue())) {
                 return "'framework_id' differs from 'subscribe.framework_info.id'";
+            }
+            if (principal != null && info.hasPrincipal() && !principal.equals(info.getPrincipal())) {
+                return "Authenticated principal '" + principal + "' does not match principal '"
+                    + info.getPrincipal() + "' set in `FrameworkInfo`";
             }
             return null;
         }
@@ -320,20 +331,21 @@ public final class HttpFront extends Handler.Abstract.NonBlocking {
         return q != null && q > 0;
     }
 
-    private static boolean authenticated(String header, Map<String, String> credentials) {
+    /** The principal that {@code header} authenticates with HTTP Basic, or null when it does not. */
+    private static String authenticatedPrincipal(String header, Map<String, String> credentials) {
         if (header == null || !header.startsWith("Basic ")) {
-            return false;
+            return null;
         }
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(header.substring(6)), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            return false;
+            return null;
         }
         String[] parts = decoded.split(":", -1);
-        if (parts.length != 2) {
-            return false;
+        if (parts.length != 2 || !parts[1].equals(credentials.get(parts[0]))) {
+            return null;
         }
-        return parts[1].equals(credentials.get(parts[0]));
+        return parts[0];
     }
 }

@@ -220,12 +220,19 @@ public final class Master {
         static final Reply ACCEPTED = new Reply(202, "");
     }
 
-    /** Steps 12–18 of the request processing order, then the call's effect. */
-    public Reply handle(Call call, String streamIdHeader) {
+    /**
+     * Steps 12–18 of the request processing order, then the call's effect; {@code principal} is the authenticated
+     * principal, null when authentication is off.
+     */
+    public Reply handle(Call call, String streamIdHeader, String principal) {
         String fid = call.getFrameworkId().getValue();
         Framework f = frameworks.get(fid);
         if (f == null || f.removed) {
             return new Reply(400, "Framework cannot be found");
+        }
+        if (principal != null && !principal.equals(f.info.getPrincipal())) {
+            return new Reply(400, "Authenticated principal '" + principal + "' does not match principal '"
+                + f.info.getPrincipal() + "' set in `FrameworkInfo`");
         }
         if (!f.connected) {
             return new Reply(403, "Framework is not subscribed");
@@ -263,7 +270,12 @@ public final class Master {
 
     // ------------------------------------------------------------------ subscribe
 
-    /** Called on the loop with a stream whose 200 headers are already set. */
+    /**
+     * Called on the loop with a stream whose 200 headers are already set. An HTTP framework's FrameworkInfo keeps
+     * the principal it brings: unlike the driver path, M:src/master/master.cpp {@code subscribe(StreamingHttp…)}
+     * does not fill in the authenticated one (so an authenticated framework without a principal is then refused
+     * every other call with 400).
+     */
     public void subscribe(Call call, Stream stream) {
         FrameworkInfo info = call.getSubscribe().getFrameworkInfo();
         String error = validateFrameworkInfo(info, call.getSubscribe().getSuppressedRolesList());
@@ -279,9 +291,11 @@ public final class Master {
         }
         if (!fid.isEmpty() && frameworks.containsKey(fid)) {
             f = frameworks.get(fid);
-            if (f.info.hasPrincipal() && !f.info.getPrincipal().equals(info.getPrincipal())
-                || !f.info.hasPrincipal() && info.hasPrincipal()) {
-                refuse(stream, "Changing framework's principal is not allowed.");
+            // user and checkpoint changes are ignored on resubscription, the principal must stay
+            String changed = validateUpdate(f.info, info.toBuilder().setUser(f.info.getUser())
+                .setCheckpoint(f.info.getCheckpoint()).build());
+            if (changed != null) {
+                refuse(stream, changed);
                 return;
             }
             // failover: the old connection learns it was replaced
@@ -325,8 +339,35 @@ public final class Master {
         heartbeat(stream);
         long hb = config.heartbeatInterval().toNanos();
         stream.heartbeat = loop.scheduleAtFixedRate(guard(() -> heartbeat(stream)), hb, hb, TimeUnit.NANOSECONDS);
-        // resend what the agents still hold unacknowledged comes with their own retry timers (as in Mesos)
+        resumeStatusUpdates(f);
         loop.execute(guard(this::allocate));
+    }
+
+    /**
+     * After a (re)subscription the master tells every agent about the framework, and an agent that knows it resends
+     * the head of each of its pending status update streams at once, the retry back-off starting over
+     * (M:src/slave/slave.cpp {@code updateFramework} → {@code TaskStatusUpdateManagerProcess::resume}); the streams
+     * of every framework on that agent, not only the subscribing one's.
+     */
+    private void resumeStatusUpdates(Framework f) {
+        Set<Agent> knowing = new java.util.LinkedHashSet<>();
+        for (Task t : f.tasks.values()) {
+            if (t.agent.state == AgentState.ACTIVE) {
+                knowing.add(t.agent);
+            }
+        }
+        for (Agent a : knowing) {
+            resumeStatusUpdates(a);
+        }
+    }
+
+    private void resumeStatusUpdates(Agent a) {
+        for (Task t : a.tasks.values()) {
+            if (!t.pending.isEmpty()) {
+                t.retryNanos = 0;
+                forward(t);
+            }
+        }
     }
 
     private void heartbeat(Stream stream) {
@@ -347,19 +388,26 @@ public final class Master {
         stream.close();
     }
 
+    /** M:src/master/validation.cpp {@code framework::validate}, then {@code validateSuppressedRoles}. */
     private String validateFrameworkInfo(FrameworkInfo info, List<String> suppressedRoles) {
         boolean multiRole = info.getCapabilitiesList().stream()
             .anyMatch(c -> c.getType() == FrameworkInfo.Capability.Type.MULTI_ROLE);
         List<String> roles;
         if (multiRole) {
             if (info.hasRole()) {
-                return "'FrameworkInfo.role' must not be present when the MULTI_ROLE capability is specified";
+                return "'FrameworkInfo.role' must not be set when the framework is MULTI_ROLE capable";
             }
-            Set<String> seen = new HashSet<>();
+            java.util.TreeSet<String> seen = new java.util.TreeSet<>();
+            java.util.TreeSet<String> duplicates = new java.util.TreeSet<>();
             for (String r : info.getRolesList()) {
                 if (!seen.add(r)) {
-                    return "'FrameworkInfo.roles' contains duplicate items";
+                    duplicates.add(r);
                 }
+            }
+            if (!duplicates.isEmpty()) {
+                return "'FrameworkInfo.roles' contains duplicate items: " + stoutSet(duplicates);
+            }
+            for (String r : info.getRolesList()) {
                 String e = Roles.validate(r);
                 if (e != null) {
                     return "'FrameworkInfo.roles' contains invalid role: " + e;
@@ -368,7 +416,7 @@ public final class Master {
             roles = info.getRolesList();
         } else {
             if (info.getRolesCount() > 0) {
-                return "'FrameworkInfo.roles' must not be present when the MULTI_ROLE capability is not specified";
+                return "'FrameworkInfo.roles' must not be set when the framework is not MULTI_ROLE capable";
             }
             String e = Roles.validate(info.getRole());
             if (e != null) {
@@ -376,16 +424,65 @@ public final class Master {
             }
             roles = List.of(info.getRole());
         }
+        // Duration::create accepts any number of seconds whose nanoseconds fit in an int64, negative ones too
         double ft = info.getFailoverTimeout();
-        if (Double.isNaN(ft) || ft < 0 || ft * 1e9 > Long.MAX_VALUE) {
-            return "Invalid failover_timeout: " + ft;
+        if (Double.isNaN(ft) || Math.abs(ft * 1e9) > Long.MAX_VALUE) {
+            return "The framework failover_timeout (" + cppDouble(ft) + ") is invalid";
         }
-        for (String s : suppressedRoles) {
-            if (!roles.contains(s)) {
-                return "Suppressed role '" + s + "' is not contained in the list of roles";
-            }
+        return validateSuppressedRoles(roles, suppressedRoles);
+    }
+
+    /** M:src/master/validation.cpp {@code framework::validateUpdate}: principal (set or not), user, checkpoint. */
+    private static String validateUpdate(FrameworkInfo old, FrameworkInfo updated) {
+        if (old.hasPrincipal() != updated.hasPrincipal() || !old.getPrincipal().equals(updated.getPrincipal())) {
+            return "Changing framework's principal is not allowed.";
+        }
+        if (!updated.getUser().equals(old.getUser())) {
+            return "Updating 'FrameworkInfo.user' is unsupported; attempted to update from '" + old.getUser()
+                + "' to '" + updated.getUser() + "'";
+        }
+        if (updated.getCheckpoint() != old.getCheckpoint()) {
+            return "Updating 'FrameworkInfo.checkpoint' is unsupported; attempted to update from '"
+                + old.getCheckpoint() + "' to '" + updated.getCheckpoint() + "'";
         }
         return null;
+    }
+
+    private static String validateSuppressedRoles(List<String> roles, List<String> suppressedRoles) {
+        java.util.TreeSet<String> invalid = new java.util.TreeSet<>(suppressedRoles);
+        invalid.removeAll(roles);
+        if (!invalid.isEmpty()) {
+            return "Suppressed roles " + stoutSet(invalid) + " are not contained in the set of roles";
+        }
+        return null;
+    }
+
+    /** A set as stout's {@code stringify} writes it: {@code { a, b }}. */
+    private static String stoutSet(java.util.SortedSet<String> items) {
+        return "{ " + String.join(", ", items) + " }";
+    }
+
+    /** A double as C++'s {@code operator<<} writes it (stout's {@code stringify}): %g with 6 digits, no padding. */
+    static String cppDouble(double d) {
+        if (Double.isNaN(d)) {
+            return "nan";
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "inf" : "-inf";
+        }
+        if (d == 0) {
+            return "0";
+        }
+        java.math.BigDecimal rounded = new java.math.BigDecimal(d).round(new java.math.MathContext(6));
+        int exponent = rounded.precision() - rounded.scale() - 1;
+        if (exponent < -4 || exponent >= 6) {
+            String digits = rounded.unscaledValue().abs().toString().replaceAll("0+$", "");
+            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+            return (d < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+")
+                + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
+        }
+        String plain = rounded.toPlainString();
+        return plain.contains(".") ? plain.replaceAll("0+$", "").replaceAll("\\.$", "") : plain;
     }
 
     private void disconnected(Framework f, Stream stream) {
@@ -455,19 +552,16 @@ public final class Master {
         if (error != null) {
             return new Reply(400, "Supplied FrameworkInfo is not valid: " + error);
         }
-        if (!info.getPrincipal().equals(f.info.getPrincipal()) || !info.getUser().equals(f.info.getUser())
-            || info.getCheckpoint() != f.info.getCheckpoint()) {
-            return new Reply(400, "FrameworkInfo update is not valid: changing 'principal', 'user' or"
-                + " 'checkpoint' is not supported");
+        error = validateUpdate(f.info, info);
+        if (error != null) {
+            return new Reply(400, "FrameworkInfo update is not valid: " + error);
         }
         List<String> roles = info.getCapabilitiesList().stream()
             .anyMatch(c -> c.getType() == FrameworkInfo.Capability.Type.MULTI_ROLE)
             ? info.getRolesList() : List.of(info.getRole());
-        for (String s : update.getSuppressedRolesList()) {
-            if (!roles.contains(s)) {
-                return new Reply(400, "'UpdateFramework' call is not valid: suppressed role '" + s
-                    + "' is not contained in the list of roles");
-            }
+        error = validateSuppressedRoles(roles, update.getSuppressedRolesList());
+        if (error != null) {
+            return new Reply(400, "'UpdateFramework' call is not valid: " + error);
         }
         f.info = info;
         for (Offer o : new ArrayList<>(f.offers.values())) {
@@ -703,11 +797,12 @@ public final class Master {
             if (op.getType() != Protos.Offer.Operation.Type.LAUNCH) {
                 continue;
             }
-            for (TaskInfo t : op.getLaunch().getTaskInfosList()) {
+            for (TaskInfo given : op.getLaunch().getTaskInfosList()) {
+                TaskInfo t = withInferredHealthCheckType(given);
                 String invalid;
                 ResourceBag needs = null;
                 if (op.hasId()) {
-                    invalid = "An operation ID was set on a LAUNCH operation, which is not supported";
+                    invalid = "The `id` field cannot be set on LAUNCH operations";
                 } else {
                     invalid = validateTask(f, agent, t, launchedIds);
                 }
@@ -718,11 +813,8 @@ public final class Master {
                             needs.add(ResourceBag.fromProtos(t.getExecutor().getResourcesList()));
                         }
                     } catch (IllegalArgumentException e) {
-                        invalid = "Task uses invalid resources: " + e.getMessage();
+                        invalid = "Task and its executor use invalid resources: " + e.getMessage();
                     }
-                }
-                if (invalid == null && needs.isEmpty()) {
-                    invalid = "Task uses no resources";
                 }
                 if (invalid == null && !remaining.contains(needs)) {
                     invalid = "Total resources " + needs + " required by task and its executor is more than"
@@ -735,13 +827,18 @@ public final class Master {
                 }
                 remaining.subtract(needs);
                 launchedIds.add(t.getTaskId().getValue());
-                launch(f, agent, t, needs);
+                launch(f, agent, role, t, needs);
             }
         }
         agent.available.add(remaining);
         addFilter(f, agent, role, remaining, accept.hasFilters() ? accept.getFilters() : Protos.Filters.getDefaultInstance());
     }
 
+    /**
+     * M:src/master/validation.cpp {@code offer::validate}: each check runs over the whole list before the next one
+     * (unique ids, then every id still valid, then framework, then role, then agent), so the first check that any
+     * offer fails decides the message.
+     */
     private String validateOffers(Framework f, List<OfferID> ids) {
         if (ids.isEmpty()) {
             return "No offers specified";
@@ -752,31 +849,62 @@ public final class Master {
                 return "Duplicate offer " + id.getValue() + " in offer list";
             }
         }
-        String role = null;
-        String agent = null;
+        List<Offer> found = new ArrayList<>();
         for (OfferID id : ids) {
             Offer o = offers.get(id.getValue());
             if (o == null) {
                 return "Offer " + id.getValue() + " is no longer valid";
             }
+            found.add(o);
+        }
+        for (Offer o : found) {
             if (o.framework != f) {
-                return "Offer " + id.getValue() + " has invalid framework " + o.framework.id
+                return "Offer " + o.id + " has invalid framework " + o.framework.id
                     + " while framework " + f.id + " is expected";
             }
-            if (role != null && !role.equals(o.role)) {
-                return "Aggregated offers must be allocated to the same role. Offer " + id.getValue()
+        }
+        String role = found.get(0).role;
+        for (Offer o : found) {
+            if (!role.equals(o.role)) {
+                return "Aggregated offers must be allocated to the same role. Offer " + o.id
                     + " uses role " + o.role + " but another is allocated to role " + role;
             }
-            if (agent != null && !agent.equals(o.agent.id)) {
-                return "Aggregated offers must belong to one single agent. Offer " + id.getValue()
+        }
+        String agent = found.get(0).agent.id;
+        for (Offer o : found) {
+            if (!agent.equals(o.agent.id)) {
+                return "Aggregated offers must belong to one single agent. Offer " + o.id
                     + " uses agent " + o.agent.id + " and agent " + agent;
             }
-            role = o.role;
-            agent = o.agent.id;
         }
         return null;
     }
 
+    /**
+     * A health check without a type gets the one its fields imply, as the master does for older schedulers
+     * (M:src/master/master.cpp {@code _accept}): COMMAND when only {@code command} is set, HTTP when only
+     * {@code http} is.
+     */
+    private static TaskInfo withInferredHealthCheckType(TaskInfo t) {
+        if (!t.hasHealthCheck() || t.getHealthCheck().hasType()) {
+            return t;
+        }
+        Protos.HealthCheck h = t.getHealthCheck();
+        Protos.HealthCheck.Type type;
+        if (h.hasCommand() && !h.hasHttp()) {
+            type = Protos.HealthCheck.Type.COMMAND;
+        } else if (h.hasHttp() && !h.hasCommand()) {
+            type = Protos.HealthCheck.Type.HTTP;
+        } else {
+            return t;
+        }
+        return t.toBuilder().setHealthCheck(h.toBuilder().setType(type)).build();
+    }
+
+    /**
+     * The master's task validation, in its order (M:src/master/validation.cpp {@code task::internal::validateTask},
+     * then {@code validateExecutor} up to the resource totals, which the caller checks against the offer).
+     */
     private String validateTask(Framework f, Agent agent, TaskInfo t, Set<String> launchedIds) {
         String id = t.getTaskId().getValue();
         if (id.isEmpty()) {
@@ -794,15 +922,23 @@ public final class Master {
                 return "'" + id + "' contains invalid characters";
             }
         }
-        if (f.tasks.containsKey(id) || launchedIds.contains(id)) {
+        Task existing = f.tasks.get(id);
+        if (existing != null && existing.agent.state == AgentState.UNREACHABLE) {
+            return "Task reuses the ID of an unreachable task: " + id;
+        }
+        if (existing != null || launchedIds.contains(id)) {
             return "Task has duplicate ID: " + id;
         }
         if (!t.getAgentId().getValue().equals(agent.id)) {
-            return "Task uses invalid agent: " + t.getAgentId().getValue();
+            return "Task uses invalid agent " + t.getAgentId().getValue() + " while agent " + agent.id
+                + " is expected";
         }
         if (t.hasKillPolicy() && t.getKillPolicy().hasGracePeriod()
             && t.getKillPolicy().getGracePeriod().getNanoseconds() < 0) {
             return "Task's 'kill_policy.grace_period' must be non-negative";
+        }
+        if (t.hasMaxCompletionTime() && t.getMaxCompletionTime().getNanoseconds() < 0) {
+            return "Task's `max_completion_time` must be non-negative";
         }
         if (t.hasHealthCheck()) {
             String h = validateHealthCheck(t.getHealthCheck());
@@ -810,37 +946,62 @@ public final class Master {
                 return "Task uses invalid health check: " + h;
             }
         }
+        if (t.getResourcesCount() == 0) {
+            return "Task uses no resources";
+        }
+        try {
+            ResourceBag.fromProtos(t.getResourcesList());
+        } catch (IllegalArgumentException e) {
+            return "Task uses invalid resources: " + e.getMessage();
+        }
+        if (t.hasContainer()) {
+            String c = validateContainerInfo(t.getContainer());
+            if (c != null) {
+                return "Task's `ContainerInfo` is invalid: " + c;
+            }
+        }
         if (t.hasExecutor() == t.hasCommand()) {
             return "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present";
         }
-        if (t.hasExecutor() && !t.getExecutor().hasCommand()
-            && t.getExecutor().getType() != Protos.ExecutorInfo.Type.DEFAULT) {
-            return "'ExecutorInfo.command' must be set for 'CUSTOM' executor";
+        if (t.hasExecutor()) {
+            if (t.getExecutor().hasType() && t.getExecutor().getType() != Protos.ExecutorInfo.Type.CUSTOM) {
+                return "'ExecutorInfo.type' must be 'CUSTOM'";
+            }
+            if (!t.getExecutor().hasCommand()) {
+                return "'ExecutorInfo.command' must be set";
+            }
         }
-        if (t.hasContainer()) {
-            ContainerInfo c = t.getContainer();
-            if (c.getType() == ContainerInfo.Type.DOCKER) {
-                if (!c.hasDocker()) {
-                    return "DockerInfo 'docker' is not set for DOCKER typed ContainerInfo";
-                }
-                for (Protos.Parameter p : c.getDocker().getParametersList()) {
-                    if (p.getKey().equals("name")) {
-                        return "Parameter in DockerInfo must not be 'name'";
-                    }
+        return null;
+    }
+
+    /** M:src/common/validation.cpp {@code validateContainerInfo}, the DOCKER part. */
+    private static String validateContainerInfo(ContainerInfo c) {
+        if (c.getType() == ContainerInfo.Type.DOCKER) {
+            if (!c.hasDocker()) {
+                return "DockerInfo 'docker' is not set for DOCKER typed ContainerInfo";
+            }
+            for (Protos.Parameter p : c.getDocker().getParametersList()) {
+                if (p.getKey().equals("name")) {
+                    return "Parameter in DockerInfo must not be 'name'";
                 }
             }
         }
         return null;
     }
 
+    /** M:src/common/validation.cpp {@code validateHealthCheck}. */
     private static String validateHealthCheck(Protos.HealthCheck h) {
-        if (!h.hasType() || h.getType() == Protos.HealthCheck.Type.UNKNOWN) {
+        if (!h.hasType()) {
             return "HealthCheck must specify 'type'";
         }
         switch (h.getType()) {
             case COMMAND -> {
-                if (!h.hasCommand() || !h.getCommand().hasValue()) {
-                    return "Command health check must contain 'shell command'";
+                if (!h.hasCommand()) {
+                    return "Expecting 'command' to be set for COMMAND health check";
+                }
+                if (!h.getCommand().hasValue()) {
+                    return "Command health check must contain "
+                        + (h.getCommand().getShell() ? "'shell command'" : "'executable path'");
                 }
             }
             case HTTP -> {
@@ -861,18 +1022,29 @@ public final class Master {
                 }
             }
             default -> {
+                return "'" + h.getType().name() + "' is not a valid health check type";
             }
         }
-        if (h.getDelaySeconds() < 0 || h.getIntervalSeconds() < 0 || h.getTimeoutSeconds() < 0
-            || h.getGracePeriodSeconds() < 0) {
-            return "Expecting durations of health check to be non-negative";
+        if (h.hasDelaySeconds() && h.getDelaySeconds() < 0) {
+            return "Expecting 'delay_seconds' to be non-negative";
+        }
+        if (h.hasGracePeriodSeconds() && h.getGracePeriodSeconds() < 0) {
+            return "Expecting 'grace_period_seconds' to be non-negative";
+        }
+        if (h.hasIntervalSeconds() && h.getIntervalSeconds() < 0) {
+            return "Expecting 'interval_seconds' to be non-negative";
+        }
+        if (h.hasTimeoutSeconds() && h.getTimeoutSeconds() < 0) {
+            return "Expecting 'timeout_seconds' to be non-negative";
         }
         return null;
     }
 
-    private void launch(Framework f, Agent agent, TaskInfo info, ResourceBag resources) {
+    /** {@code role}: the role the offer was allocated to, which the task's resources are allocated to too. */
+    private void launch(Framework f, Agent agent, String role, TaskInfo info, ResourceBag resources) {
         boolean docker = info.hasContainer() && info.getContainer().getType() == ContainerInfo.Type.DOCKER;
         Task t = new Task(info, f, agent, resources, randomUuid().toString(), docker);
+        t.role = role;
         f.tasks.put(t.id(), t);
         agent.tasks.put(t.key(), t);
         launches++;
@@ -1155,15 +1327,24 @@ public final class Master {
 
     private void reconcileKnown(Framework f, Task t) {
         masterUpdate(f, t.info.getTaskId(), AgentID.newBuilder().setValue(t.agent.id).build(), t.statusUpdateState,
-            Reason.REASON_RECONCILIATION, "Reconciliation: Latest task state", s -> {
-                if (t.healthy != null) {
-                    s.setHealthy(t.healthy);
-                }
-                if (t.containerStatus != null) {
-                    s.setContainerStatus(t.containerStatus);
-                }
-                s.setExecutorId(ExecutorID.newBuilder().setValue(t.executorId));
-            });
+            Reason.REASON_RECONCILIATION, "Reconciliation: Latest task state", s -> taskDetails(t, s));
+    }
+
+    /**
+     * What the master adds to an update it makes about a task it knows: health, container status, and the executor
+     * id only for a task with its own executor (a command task's executor id is made on the agent and is not in the
+     * master's Task).
+     */
+    private static void taskDetails(Task t, TaskStatus.Builder s) {
+        if (t.healthy != null) {
+            s.setHealthy(t.healthy);
+        }
+        if (t.containerStatus != null) {
+            s.setContainerStatus(t.containerStatus);
+        }
+        if (t.info.hasExecutor()) {
+            s.setExecutorId(t.info.getExecutor().getExecutorId());
+        }
     }
 
     // ------------------------------------------------------------------ fault injection
@@ -1175,9 +1356,6 @@ public final class Master {
         }
         a.state = AgentState.UNREACHABLE;
         a.unreachableSinceEpochNanos = System.currentTimeMillis() * 1_000_000L;
-        for (String oid : new ArrayList<>(a.offers)) {
-            rescind(offers.get(oid));
-        }
         long since = a.unreachableSinceEpochNanos;
         for (Task t : a.tasks.values()) {
             if (Model.isTerminal(t.state)) {
@@ -1190,7 +1368,15 @@ public final class Master {
                 s -> s.setUnreachableTime(Protos.TimeInfo.newBuilder().setNanoseconds(since)));
             t.reportedUnreachable = true;
         }
+        // M:src/master/master.cpp __removeSlave: the task updates, then the rescinds, then FAILURE
+        rescindOffers(a);
         failure(a);
+    }
+
+    private void rescindOffers(Agent a) {
+        for (String oid : new ArrayList<>(a.offers)) {
+            rescind(offers.get(oid));
+        }
     }
 
     private void failure(Agent a) {
@@ -1209,15 +1395,15 @@ public final class Master {
         }
         a.state = AgentState.ACTIVE;
         for (Task t : new ArrayList<>(a.tasks.values())) {
-            if (t.reportedUnreachable) {
-                t.reportedUnreachable = false;
-                masterUpdate(t.framework, t.info.getTaskId(), AgentID.newBuilder().setValue(a.id).build(),
-                    t.statusUpdateState, Reason.REASON_AGENT_REREGISTERED, "Unreachable agent re-reregistered",
-                    null);
-            }
-            if (!t.pending.isEmpty()) {
-                forward(t);
-            }
+            // every task the agent reports, with the agent's own latest state (M:src/master/master.cpp
+            // __reregisterSlave), before the agent resends what is unacknowledged
+            t.reportedUnreachable = false;
+            masterUpdate(t.framework, t.info.getTaskId(), AgentID.newBuilder().setValue(a.id).build(),
+                t.agentState, Reason.REASON_AGENT_REREGISTERED, "Unreachable agent re-reregistered",
+                s -> taskDetails(t, s));
+        }
+        resumeStatusUpdates(a);
+        for (Task t : new ArrayList<>(a.tasks.values())) {
             if (t.killRequested && !Model.isTerminal(t.agentState)) {
                 runner.kill(t, TimeUnit.SECONDS.toNanos(3));
             }
@@ -1231,9 +1417,7 @@ public final class Master {
             return;
         }
         boolean wasActive = a.state == AgentState.ACTIVE;
-        for (String oid : new ArrayList<>(a.offers)) {
-            rescind(offers.get(oid));
-        }
+        List<String> offered = new ArrayList<>(a.offers);
         a.state = AgentState.GONE;
         for (Task t : new ArrayList<>(a.tasks.values())) {
             if (t.runtime != null) {
@@ -1244,13 +1428,21 @@ public final class Master {
             }
             t.pending.clear();
             Framework f = t.framework;
+            boolean pa = f.partitionAware();
             if (!Model.isTerminal(t.state)) {
                 masterUpdate(f, t.info.getTaskId(), AgentID.newBuilder().setValue(a.id).build(),
-                    f.partitionAware() ? TaskState.TASK_GONE_BY_OPERATOR : TaskState.TASK_LOST,
-                    Reason.REASON_AGENT_REMOVED_BY_OPERATOR, "Agent " + a.hostname + " is gone", null);
+                    pa ? TaskState.TASK_GONE_BY_OPERATOR : TaskState.TASK_LOST,
+                    pa ? Reason.REASON_AGENT_REMOVED_BY_OPERATOR : Reason.REASON_AGENT_REMOVED,
+                    "Agent " + a.hostname + " is gone", null);
             }
-            t.state = f.partitionAware() ? TaskState.TASK_GONE_BY_OPERATOR : TaskState.TASK_LOST;
+            t.state = pa ? TaskState.TASK_GONE_BY_OPERATOR : TaskState.TASK_LOST;
             forgetTask(t);
+        }
+        for (String oid : offered) {
+            Offer o = offers.get(oid);
+            if (o != null) {
+                rescind(o); // the resources go nowhere: the agent is gone
+            }
         }
         if (wasActive) {
             failure(a);

@@ -137,6 +137,8 @@ final class Model {
         final String executorId;
         final String containerId;
         final boolean docker;
+        /** The role of the offer the task was launched from (its resources' allocation role). */
+        String role;
         Path sandbox;
         /** The master's view: the newest state the agent reported (latest_state). */
         TaskState state = TaskState.TASK_STAGING;

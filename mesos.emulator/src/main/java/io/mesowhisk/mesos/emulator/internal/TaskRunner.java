@@ -356,8 +356,8 @@ final class TaskRunner {
         for (Protos.Environment.Variable v : cmd.getEnvironment().getVariablesList()) {
             env.put(v.getName(), v.getValue());
         }
-        String role = t.framework.roles().isEmpty() ? "*" : t.framework.roles().get(0);
-        env.put("MESOS_ALLOCATION_ROLE", role);
+        // the allocation role of the task's resources (M:src/launcher/executor.cpp)
+        env.put("MESOS_ALLOCATION_ROLE", t.role);
     }
 
     private static String signalName(int sig) {
