@@ -1366,7 +1366,6 @@ public final class Master {
                 f.partitionAware() ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST, Reason.REASON_AGENT_REMOVED,
                 "Agent " + a.hostname + " is unreachable",
                 s -> s.setUnreachableTime(Protos.TimeInfo.newBuilder().setNanoseconds(since)));
-            t.reportedUnreachable = true;
         }
         // M:src/master/master.cpp __removeSlave: the task updates, then the rescinds, then FAILURE
         rescindOffers(a);
@@ -1397,7 +1396,6 @@ public final class Master {
         for (Task t : new ArrayList<>(a.tasks.values())) {
             // every task the agent reports, with the agent's own latest state (M:src/master/master.cpp
             // __reregisterSlave), before the agent resends what is unacknowledged
-            t.reportedUnreachable = false;
             masterUpdate(t.framework, t.info.getTaskId(), AgentID.newBuilder().setValue(a.id).build(),
                 t.agentState, Reason.REASON_AGENT_REREGISTERED, "Unreachable agent re-reregistered",
                 s -> taskDetails(t, s));

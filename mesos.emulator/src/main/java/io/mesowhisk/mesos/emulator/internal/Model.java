@@ -156,7 +156,6 @@ final class Model {
         long killDeadlineNanos = Long.MAX_VALUE;
         Boolean healthy;
         ContainerStatus containerStatus;
-        boolean reportedUnreachable;
 
         Task(TaskInfo info, Framework framework, Agent agent, ResourceBag resources, String containerId,
              boolean docker) {
