@@ -2,12 +2,15 @@ package io.mesowhisk.mesos.emulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mesowhisk.mesos.v1.Protos;
 import io.mesowhisk.mesos.v1.Protos.TaskState;
 import io.mesowhisk.mesos.v1.Protos.TaskStatus;
 import io.mesowhisk.mesos.v1.scheduler.Protos.Call;
 import io.mesowhisk.mesos.v1.scheduler.Protos.Event;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -59,6 +62,13 @@ class TaskTerminationConformanceTest {
             .setGracePeriod(Protos.DurationInfo.newBuilder().setNanoseconds(d.toNanos())).build();
     }
 
+    /** The run directory of a command task, from the container id its updates carry. */
+    private Path sandbox(String taskId, TaskStatus status) {
+        return emu.workDir().resolve("slaves").resolve(emu.agentId(0)).resolve("frameworks").resolve(s.frameworkId)
+            .resolve("executors").resolve(taskId).resolve("runs")
+            .resolve(status.getContainerStatus().getContainerId().getValue());
+    }
+
     /**
      * Kept as it was (the review asked for TASK_FINISHED here): the command executor of Mesos 1.11 tests
      * {@code killed} before {@code WSUCCEEDED}, so a task that ends cleanly on SIGTERM is TASK_KILLED, with the
@@ -103,5 +113,39 @@ class TaskTerminationConformanceTest {
             assertEquals(e.getValue(), failed.getMessage());
             assertFalse(failed.hasReason(), e.getKey());
         }
+    }
+
+    /**
+     * A health-check kill is the executor's own kill without a policy: TASK_KILLING to a TASK_KILLING_STATE
+     * framework, then the task's kill_policy grace (long here, so the task ends on SIGTERM in its own time), and a
+     * TASK_KILLED with healthy=false and no reason.
+     */
+    @Test
+    void healthCheckKillTakesTheKillPathAndItsTerminalUpdateHasNoReason() throws Exception {
+        s.subscribe(TestScheduler.info().addCapabilities(TestScheduler.cap(
+            Protos.FrameworkInfo.Capability.Type.TASK_KILLING_STATE)).build());
+        Protos.Offer o = offer();
+        // on SIGTERM the task waits for the file "go" in its sandbox, then exits 0
+        s.launch(o, TestScheduler.commandTask("hk", o,
+                "trap 'while [ ! -e go ]; do sleep 0.05; done; exit 0' TERM; while :; do sleep 1; done")
+            .setKillPolicy(grace(Duration.ofMinutes(10)))
+            .setHealthCheck(Protos.HealthCheck.newBuilder().setType(Protos.HealthCheck.Type.COMMAND)
+                .setDelaySeconds(0).setIntervalSeconds(0.05).setGracePeriodSeconds(0).setConsecutiveFailures(1)
+                .setCommand(Protos.CommandInfo.newBuilder().setValue("exit 1"))).build());
+        TaskStatus running = started("hk");
+        TaskStatus unhealthy = s.await(e -> e.getType() == Event.Type.UPDATE
+            && e.getUpdate().getStatus().getState() == TaskState.TASK_RUNNING
+            && e.getUpdate().getStatus().hasHealthy()).getUpdate().getStatus();
+        assertFalse(unhealthy.getHealthy());
+        assertEquals(TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, unhealthy.getReason());
+        s.ack(unhealthy);
+        TaskStatus killing = s.awaitUpdate("hk", TaskState.TASK_KILLING);
+        assertFalse(killing.hasHealthy());
+        s.ack(killing);
+        Files.createFile(sandbox("hk", running).resolve("go"));
+        TaskStatus killed = s.awaitUpdate("hk", TaskState.TASK_KILLED);
+        assertEquals("Command exited with status 0", killed.getMessage());
+        assertFalse(killed.hasReason());
+        assertTrue(killed.hasHealthy() && !killed.getHealthy());
     }
 }

@@ -1103,17 +1103,11 @@ public final class Master {
         if (kill.hasAgentId() && !kill.getAgentId().getValue().equals(t.agent.id)) {
             return;
         }
-        long grace = TimeUnit.SECONDS.toNanos(3);
-        if (kill.hasKillPolicy() && kill.getKillPolicy().hasGracePeriod()) {
-            grace = kill.getKillPolicy().getGracePeriod().getNanoseconds();
-        } else if (t.info.hasKillPolicy() && t.info.getKillPolicy().hasGracePeriod()) {
-            grace = t.info.getKillPolicy().getGracePeriod().getNanoseconds();
-        }
         t.killRequested = true;
         if (t.agent.state != AgentState.ACTIVE) {
             return; // re-sent when the agent comes back
         }
-        runner.kill(t, Math.max(0, grace));
+        runner.kill(t, TaskRunner.killGraceNanos(t, kill.hasKillPolicy() ? kill.getKillPolicy() : null));
     }
 
     private void reconcile(Framework f, List<Call.Reconcile.Task> tasks) {
@@ -1219,7 +1213,7 @@ public final class Master {
                 forward(t);
             }
             if (t.killRequested && !Model.isTerminal(t.agentState)) {
-                runner.kill(t, TimeUnit.SECONDS.toNanos(3));
+                runner.kill(t, TaskRunner.killGraceNanos(t, null));
             }
         }
         allocate();

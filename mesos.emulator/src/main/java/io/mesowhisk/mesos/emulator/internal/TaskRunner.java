@@ -271,6 +271,21 @@ final class TaskRunner {
 
     // ------------------------------------------------------------------ kill
 
+    /**
+     * The grace a kill gives the task, as the command executor computes it (M:src/launcher/executor.cpp
+     * {@code kill}): the KILL call's own {@code kill_policy} ({@code override}, null when the call has none, as for
+     * a health-check kill or a kill the master re-sends), else the task's {@code TaskInfo.kill_policy}, else 3 s.
+     */
+    static long killGraceNanos(Task t, Protos.KillPolicy override) {
+        long grace = TimeUnit.SECONDS.toNanos(3);
+        if (override != null && override.hasGracePeriod()) {
+            grace = override.getGracePeriod().getNanoseconds();
+        } else if (t.info.hasKillPolicy() && t.info.getKillPolicy().hasGracePeriod()) {
+            grace = t.info.getKillPolicy().getGracePeriod().getNanoseconds();
+        }
+        return Math.max(0, grace);
+    }
+
     void kill(Task t, long graceNanos) {
         if (Model.isTerminal(t.agentState)) {
             return;
@@ -570,8 +585,10 @@ final class TaskRunner {
                 master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
                     Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, null, null);
                 if (consecutiveFailures >= h.getConsecutiveFailures()) {
+                    // the executor's own kill, without a policy of its own: TASK_KILLING when the framework
+                    // has TASK_KILLING_STATE, the task's kill_policy grace or 3 s
                     proc.killedByHealth = true;
-                    proc.kill(TimeUnit.SECONDS.toNanos(3));
+                    kill(t, killGraceNanos(t, null));
                     return;
                 }
             }
