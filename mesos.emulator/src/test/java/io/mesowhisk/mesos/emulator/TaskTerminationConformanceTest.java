@@ -16,6 +16,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * How tasks end, checked against Mesos's code: the command executor's {@code reaped}, {@code kill} and
@@ -147,5 +149,59 @@ class TaskTerminationConformanceTest {
         assertEquals("Command exited with status 0", killed.getMessage());
         assertFalse(killed.hasReason());
         assertTrue(killed.hasHealthy() && !killed.getHealthy());
+    }
+
+    /**
+     * The tasks of an unreachable agent are no longer among the framework's tasks in Mesos, so a KILL of one is
+     * answered as an explicit reconciliation of an unknown task, and the kill is not remembered: the task is still
+     * running when the agent comes back.
+     */
+    @ParameterizedTest(name = "partitionAware={0}")
+    @ValueSource(booleans = {true, false})
+    void killOfTaskOnUnreachableAgentIsAnsweredAsUnknownAndNotRemembered(boolean partitionAware) throws Exception {
+        Protos.FrameworkInfo.Builder info = TestScheduler.info();
+        if (partitionAware) {
+            info.addCapabilities(TestScheduler.cap(Protos.FrameworkInfo.Capability.Type.PARTITION_AWARE));
+        }
+        s.subscribe(info.build());
+        Protos.Offer o = offer();
+        s.launch(o, TestScheduler.dockerTask("u", o, 0.1, 32).build());
+        started("u");
+        emu.partitionAgent(0);
+        s.awaitUpdate("u", partitionAware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST);
+
+        s.post(s.call(Call.Type.KILL).setKill(Call.Kill.newBuilder()
+            .setTaskId(Protos.TaskID.newBuilder().setValue("u")).setAgentId(o.getAgentId())).build());
+        TaskStatus withAgent = reconciliationAnswer("u");
+        assertEquals(partitionAware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST, withAgent.getState());
+        assertEquals("Reconciliation: Task is unreachable", withAgent.getMessage());
+        assertTrue(withAgent.hasUnreachableTime());
+        assertEquals(TaskStatus.Source.SOURCE_MASTER, withAgent.getSource());
+        assertFalse(withAgent.hasUuid());
+
+        kill("u");
+        TaskStatus withoutAgent = reconciliationAnswer("u");
+        assertEquals(partitionAware ? TaskState.TASK_UNKNOWN : TaskState.TASK_LOST, withoutAgent.getState());
+        assertEquals("Reconciliation: Task is unknown", withoutAgent.getMessage());
+        assertFalse(withoutAgent.hasUnreachableTime());
+
+        emu.healAgent(0);
+        TaskStatus back = s.await(e -> e.getType() == Event.Type.UPDATE
+            && e.getUpdate().getStatus().getReason() == TaskStatus.Reason.REASON_AGENT_REREGISTERED)
+            .getUpdate().getStatus();
+        assertEquals(TaskState.TASK_RUNNING, back.getState());
+        // a remembered kill would have been re-sent on the agent's return, before this call is handled
+        s.post(s.call(Call.Type.RECONCILE).setReconcile(Call.Reconcile.newBuilder()
+            .addTasks(Call.Reconcile.Task.newBuilder().setTaskId(back.getTaskId()))).build());
+        TaskStatus latest = reconciliationAnswer("u");
+        assertEquals("Reconciliation: Latest task state", latest.getMessage());
+        assertEquals(TaskState.TASK_RUNNING, latest.getState());
+    }
+
+    private TaskStatus reconciliationAnswer(String id) throws InterruptedException {
+        return s.await(e -> e.getType() == Event.Type.UPDATE
+            && e.getUpdate().getStatus().getTaskId().getValue().equals(id)
+            && e.getUpdate().getStatus().getReason() == TaskStatus.Reason.REASON_RECONCILIATION)
+            .getUpdate().getStatus();
     }
 }

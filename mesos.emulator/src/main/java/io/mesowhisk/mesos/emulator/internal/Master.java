@@ -1092,7 +1092,9 @@ public final class Master {
 
     private void kill(Framework f, Call.Kill kill) {
         Task t = f.tasks.get(kill.getTaskId().getValue());
-        if (t == null) {
+        if (t == null || t.agent.state != AgentState.ACTIVE) {
+            // Mesos moves the tasks of an unreachable (or gone) agent out of the framework's tasks, where
+            // Framework::getTask looks: the KILL is answered as for an unknown task and is not remembered
             Call.Reconcile.Task.Builder r = Call.Reconcile.Task.newBuilder().setTaskId(kill.getTaskId());
             if (kill.hasAgentId()) {
                 r.setAgentId(kill.getAgentId());
@@ -1104,9 +1106,6 @@ public final class Master {
             return;
         }
         t.killRequested = true;
-        if (t.agent.state != AgentState.ACTIVE) {
-            return; // re-sent when the agent comes back
-        }
         runner.kill(t, TaskRunner.killGraceNanos(t, kill.hasKillPolicy() ? kill.getKillPolicy() : null));
     }
 
