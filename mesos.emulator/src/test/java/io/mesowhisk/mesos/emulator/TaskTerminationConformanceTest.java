@@ -204,4 +204,25 @@ class TaskTerminationConformanceTest {
             && e.getUpdate().getStatus().getReason() == TaskStatus.Reason.REASON_RECONCILIATION)
             .getUpdate().getStatus();
     }
+
+    /**
+     * The agent adds the container's status to every update from the executor, TASK_STARTING included: the same
+     * container id, network address (the agent's IP) and, for command tasks, executor pid as on TASK_RUNNING.
+     */
+    @Test
+    void startingCarriesTheSameContainerStatusAsRunning() throws Exception {
+        s.subscribe(TestScheduler.info().build());
+        Protos.Offer o = offer();
+        s.launch(o, TestScheduler.commandTask("cmd", o, "exec sleep 60").build(),
+            TestScheduler.dockerTask("docker", o, 0.1, 32).build());
+        for (String id : new String[] {"cmd", "docker"}) {
+            TaskStatus starting = s.awaitUpdate(id, TaskState.TASK_STARTING);
+            s.ack(starting);
+            TaskStatus running = s.awaitUpdate(id, TaskState.TASK_RUNNING);
+            s.ack(running);
+            assertTrue(starting.getContainerStatus().hasContainerId(), id);
+            assertEquals(1, starting.getContainerStatus().getNetworkInfos(0).getIpAddressesCount(), id);
+            assertEquals(running.getContainerStatus(), starting.getContainerStatus(), id);
+        }
+    }
 }

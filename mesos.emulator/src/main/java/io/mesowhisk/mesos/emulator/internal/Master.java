@@ -968,7 +968,7 @@ public final class Master {
         if (message != null) {
             s.setMessage(message);
         }
-        if (t.containerStatus != null && state != TaskState.TASK_STARTING) {
+        if (t.containerStatus != null) {
             s.setContainerStatus(t.containerStatus);
         }
         if (t.healthy != null) {

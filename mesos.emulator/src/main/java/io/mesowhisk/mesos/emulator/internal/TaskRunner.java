@@ -176,6 +176,10 @@ final class TaskRunner {
         if (failure == null) {
             return false;
         }
+        if (failure.source() == Source.SOURCE_EXECUTOR) {
+            // the executor runs in its container: the agent adds the container's status to what it sends
+            t.containerStatus = containerStatus(t, null);
+        }
         if (failure.startingFirst()) {
             master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
         }
@@ -205,11 +209,7 @@ final class TaskRunner {
             return;
         }
         t.launched = true;
-        t.containerStatus = Protos.ContainerStatus.newBuilder()
-            .setContainerId(Protos.ContainerID.newBuilder().setValue(t.containerId))
-            .addNetworkInfos(Protos.NetworkInfo.newBuilder()
-                .addIpAddresses(Protos.NetworkInfo.IPAddress.newBuilder().setIpAddress(master.config.host())))
-            .build();
+        t.containerStatus = containerStatus(t, null);
         master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
         master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null, null);
         if (t.info.hasHealthCheck()) {
@@ -334,11 +334,15 @@ final class TaskRunner {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(t.sandbox.resolve("stdout").toFile()))
             .redirectError(ProcessBuilder.Redirect.appendTo(t.sandbox.resolve("stderr").toFile()));
         environment(t, cmd, pb.environment());
-        master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
+        // Mesos's executor process exists before it sends TASK_STARTING, and the agent adds the container's
+        // status (with the executor's pid) to that update as to every later one; here the task's own process
+        // stands in for the executor, so it is started first (its exit is handled on this loop, after STARTING)
         Process p;
         try {
             p = pb.start();
         } catch (IOException e) {
+            t.containerStatus = containerStatus(t, null);
+            master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
             master.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_EXECUTOR, null,
                 "Failed to launch command: " + e.getMessage(), null);
             return;
@@ -346,12 +350,8 @@ final class TaskRunner {
         t.launched = true;
         Proc proc = new Proc(t, p);
         t.runtime = proc;
-        t.containerStatus = Protos.ContainerStatus.newBuilder()
-            .setContainerId(Protos.ContainerID.newBuilder().setValue(t.containerId))
-            .addNetworkInfos(Protos.NetworkInfo.newBuilder()
-                .addIpAddresses(Protos.NetworkInfo.IPAddress.newBuilder().setIpAddress(master.config.host())))
-            .setExecutorPid((int) p.pid())
-            .build();
+        t.containerStatus = containerStatus(t, p.pid());
+        master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
         master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null, null);
         p.onExit().thenAccept(done -> master.loop.execute(master.guard(() -> proc.exited(done.exitValue()))));
         if (t.info.hasHealthCheck()) {
@@ -377,6 +377,21 @@ final class TaskRunner {
         }
         String role = t.framework.roles().isEmpty() ? "*" : t.framework.roles().get(0);
         env.put("MESOS_ALLOCATION_ROLE", role);
+    }
+
+    /**
+     * What the agent adds to the executor's updates (M:src/slave/slave.cpp {@code _statusUpdate}): the container's
+     * id, the executor's pid once there is one, and the agent's IP as the container's network address.
+     */
+    private Protos.ContainerStatus containerStatus(Task t, Long executorPid) {
+        Protos.ContainerStatus.Builder b = Protos.ContainerStatus.newBuilder()
+            .setContainerId(Protos.ContainerID.newBuilder().setValue(t.containerId))
+            .addNetworkInfos(Protos.NetworkInfo.newBuilder()
+                .addIpAddresses(Protos.NetworkInfo.IPAddress.newBuilder().setIpAddress(master.config.host())));
+        if (executorPid != null) {
+            b.setExecutorPid(executorPid.intValue());
+        }
+        return b.build();
     }
 
     /**
