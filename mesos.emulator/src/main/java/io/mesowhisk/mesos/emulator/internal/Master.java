@@ -1140,7 +1140,7 @@ public final class Master {
         if (message != null) {
             s.setMessage(message);
         }
-        if (t.containerStatus != null && state != TaskState.TASK_STARTING) {
+        if (t.containerStatus != null) {
             s.setContainerStatus(t.containerStatus);
         }
         if (t.healthy != null) {
@@ -1264,7 +1264,9 @@ public final class Master {
 
     private void kill(Framework f, Call.Kill kill) {
         Task t = f.tasks.get(kill.getTaskId().getValue());
-        if (t == null) {
+        if (t == null || t.agent.state != AgentState.ACTIVE) {
+            // Mesos moves the tasks of an unreachable (or gone) agent out of the framework's tasks, where
+            // Framework::getTask looks: the KILL is answered as for an unknown task and is not remembered
             Call.Reconcile.Task.Builder r = Call.Reconcile.Task.newBuilder().setTaskId(kill.getTaskId());
             if (kill.hasAgentId()) {
                 r.setAgentId(kill.getAgentId());
@@ -1275,17 +1277,8 @@ public final class Master {
         if (kill.hasAgentId() && !kill.getAgentId().getValue().equals(t.agent.id)) {
             return;
         }
-        long grace = TimeUnit.SECONDS.toNanos(3);
-        if (kill.hasKillPolicy() && kill.getKillPolicy().hasGracePeriod()) {
-            grace = kill.getKillPolicy().getGracePeriod().getNanoseconds();
-        } else if (t.info.hasKillPolicy() && t.info.getKillPolicy().hasGracePeriod()) {
-            grace = t.info.getKillPolicy().getGracePeriod().getNanoseconds();
-        }
         t.killRequested = true;
-        if (t.agent.state != AgentState.ACTIVE) {
-            return; // re-sent when the agent comes back
-        }
-        runner.kill(t, Math.max(0, grace));
+        runner.kill(t, TaskRunner.killGraceNanos(t, kill.hasKillPolicy() ? kill.getKillPolicy() : null));
     }
 
     private void reconcile(Framework f, List<Call.Reconcile.Task> tasks) {
@@ -1400,12 +1393,9 @@ public final class Master {
                 t.agentState, Reason.REASON_AGENT_REREGISTERED, "Unreachable agent re-reregistered",
                 s -> taskDetails(t, s));
         }
+        // no kill is sent again: a KILL reaches only an active agent, whose runtime carries it out during the
+        // partition too, and Mesos sends nothing to an agent that returns from unreachable
         resumeStatusUpdates(a);
-        for (Task t : new ArrayList<>(a.tasks.values())) {
-            if (t.killRequested && !Model.isTerminal(t.agentState)) {
-                runner.kill(t, TimeUnit.SECONDS.toNanos(3));
-            }
-        }
         allocate();
     }
 

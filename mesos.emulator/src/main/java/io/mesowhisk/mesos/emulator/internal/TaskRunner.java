@@ -8,6 +8,7 @@ import io.mesowhisk.mesos.v1.Protos.ContainerInfo;
 import io.mesowhisk.mesos.v1.Protos.FrameworkInfo;
 import io.mesowhisk.mesos.v1.Protos.HealthCheck;
 import io.mesowhisk.mesos.v1.Protos.TaskState;
+import io.mesowhisk.mesos.v1.Protos.TaskStatus;
 import io.mesowhisk.mesos.v1.Protos.TaskStatus.Reason;
 import io.mesowhisk.mesos.v1.Protos.TaskStatus.Source;
 import java.io.IOException;
@@ -175,6 +176,10 @@ final class TaskRunner {
         if (failure == null) {
             return false;
         }
+        if (failure.source() == Source.SOURCE_EXECUTOR) {
+            // the executor runs in its container: the agent adds the container's status to what it sends
+            t.containerStatus = containerStatus(t, null);
+        }
         if (failure.startingFirst()) {
             master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
         }
@@ -204,11 +209,7 @@ final class TaskRunner {
             return;
         }
         t.launched = true;
-        t.containerStatus = Protos.ContainerStatus.newBuilder()
-            .setContainerId(Protos.ContainerID.newBuilder().setValue(t.containerId))
-            .addNetworkInfos(Protos.NetworkInfo.newBuilder()
-                .addIpAddresses(Protos.NetworkInfo.IPAddress.newBuilder().setIpAddress(master.config.host())))
-            .build();
+        t.containerStatus = containerStatus(t, null);
         master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
         master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null, null);
         if (t.info.hasHealthCheck()) {
@@ -251,9 +252,10 @@ final class TaskRunner {
 
         @Override
         public void kill(long graceNanos) {
-            // a simulated container honours SIGTERM at once
+            // a simulated container honours SIGTERM at once; the docker executor's terminal update is built
+            // afresh, without the health of earlier updates
             master.loop.execute(master.guard(() -> master.agentUpdate(t, TaskState.TASK_KILLED,
-                Source.SOURCE_EXECUTOR, null, null, null)));
+                Source.SOURCE_EXECUTOR, null, null, TaskStatus.Builder::clearHealthy)));
         }
 
         @Override
@@ -268,6 +270,21 @@ final class TaskRunner {
     }
 
     // ------------------------------------------------------------------ kill
+
+    /**
+     * The grace a kill gives the task, as the command executor computes it (M:src/launcher/executor.cpp
+     * {@code kill}): the KILL call's own {@code kill_policy} ({@code override}, null when the call has none, as for
+     * a health-check kill or a kill the master re-sends), else the task's {@code TaskInfo.kill_policy}, else 3 s.
+     */
+    static long killGraceNanos(Task t, Protos.KillPolicy override) {
+        long grace = TimeUnit.SECONDS.toNanos(3);
+        if (override != null && override.hasGracePeriod()) {
+            grace = override.getGracePeriod().getNanoseconds();
+        } else if (t.info.hasKillPolicy() && t.info.getKillPolicy().hasGracePeriod()) {
+            grace = t.info.getKillPolicy().getGracePeriod().getNanoseconds();
+        }
+        return Math.max(0, grace);
+    }
 
     void kill(Task t, long graceNanos) {
         if (Model.isTerminal(t.agentState)) {
@@ -286,7 +303,9 @@ final class TaskRunner {
         }
         t.killDeadlineNanos = deadline;
         if (first && t.framework.has(FrameworkInfo.Capability.Type.TASK_KILLING_STATE)) {
-            master.agentUpdate(t, TaskState.TASK_KILLING, Source.SOURCE_EXECUTOR, null, null, null);
+            // both executors build TASK_KILLING afresh: no health carried over from earlier updates
+            master.agentUpdate(t, TaskState.TASK_KILLING, Source.SOURCE_EXECUTOR, null, null,
+                TaskStatus.Builder::clearHealthy);
         }
         if (t.runtime != null) {
             t.runtime.kill(graceNanos);
@@ -315,11 +334,15 @@ final class TaskRunner {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(t.sandbox.resolve("stdout").toFile()))
             .redirectError(ProcessBuilder.Redirect.appendTo(t.sandbox.resolve("stderr").toFile()));
         environment(t, cmd, pb.environment());
-        master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
+        // Mesos's executor process exists before it sends TASK_STARTING, and the agent adds the container's
+        // status (with the executor's pid) to that update as to every later one; here the task's own process
+        // stands in for the executor, so it is started first (its exit is handled on this loop, after STARTING)
         Process p;
         try {
             p = pb.start();
         } catch (IOException e) {
+            t.containerStatus = containerStatus(t, null);
+            master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
             master.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_EXECUTOR, null,
                 "Failed to launch command: " + e.getMessage(), null);
             return;
@@ -327,12 +350,8 @@ final class TaskRunner {
         t.launched = true;
         Proc proc = new Proc(t, p);
         t.runtime = proc;
-        t.containerStatus = Protos.ContainerStatus.newBuilder()
-            .setContainerId(Protos.ContainerID.newBuilder().setValue(t.containerId))
-            .addNetworkInfos(Protos.NetworkInfo.newBuilder()
-                .addIpAddresses(Protos.NetworkInfo.IPAddress.newBuilder().setIpAddress(master.config.host())))
-            .setExecutorPid((int) p.pid())
-            .build();
+        t.containerStatus = containerStatus(t, p.pid());
+        master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
         master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null, null);
         p.onExit().thenAccept(done -> master.loop.execute(master.guard(() -> proc.exited(done.exitValue()))));
         if (t.info.hasHealthCheck()) {
@@ -360,13 +379,68 @@ final class TaskRunner {
         env.put("MESOS_ALLOCATION_ROLE", t.role);
     }
 
-    private static String signalName(int sig) {
+    /**
+     * What the agent adds to the executor's updates (M:src/slave/slave.cpp {@code _statusUpdate}): the container's
+     * id, the executor's pid once there is one, and the agent's IP as the container's network address.
+     */
+    private Protos.ContainerStatus containerStatus(Task t, Long executorPid) {
+        Protos.ContainerStatus.Builder b = Protos.ContainerStatus.newBuilder()
+            .setContainerId(Protos.ContainerID.newBuilder().setValue(t.containerId))
+            .addNetworkInfos(Protos.NetworkInfo.newBuilder()
+                .addIpAddresses(Protos.NetworkInfo.IPAddress.newBuilder().setIpAddress(master.config.host())));
+        if (executorPid != null) {
+            b.setExecutorPid(executorPid.intValue());
+        }
+        return b.build();
+    }
+
+    /**
+     * {@code "Command " + WSTRINGIFY(status)} (M:src/common/status_utils.hpp). Java reports a death by signal N as
+     * exit value 128 + N, so an exit value of 129 to 192 is read as a signal.
+     */
+    static String commandStatus(int exitValue) {
+        int sig = exitValue - 128;
+        if (sig >= 1 && sig <= 64) {
+            return "Command terminated with signal " + strsignal(sig);
+        }
+        return "Command exited with status " + exitValue;
+    }
+
+    /** The descriptions glibc's {@code strsignal(3)} gives for Linux's signal numbers. */
+    static String strsignal(int sig) {
         return switch (sig) {
             case 1 -> "Hangup";
             case 2 -> "Interrupt";
+            case 3 -> "Quit";
+            case 4 -> "Illegal instruction";
+            case 5 -> "Trace/breakpoint trap";
+            case 6 -> "Aborted";
+            case 7 -> "Bus error";
+            case 8 -> "Floating point exception";
             case 9 -> "Killed";
+            case 10 -> "User defined signal 1";
+            case 11 -> "Segmentation fault";
+            case 12 -> "User defined signal 2";
+            case 13 -> "Broken pipe";
+            case 14 -> "Alarm clock";
             case 15 -> "Terminated";
-            default -> "Signal " + sig;
+            case 16 -> "Stack fault";
+            case 17 -> "Child exited";
+            case 18 -> "Continued";
+            case 19 -> "Stopped (signal)";
+            case 20 -> "Stopped";
+            case 21 -> "Stopped (tty input)";
+            case 22 -> "Stopped (tty output)";
+            case 23 -> "Urgent I/O condition";
+            case 24 -> "CPU time limit exceeded";
+            case 25 -> "File size limit exceeded";
+            case 26 -> "Virtual timer expired";
+            case 27 -> "Profiling timer expired";
+            case 28 -> "Window changed";
+            case 29 -> "I/O possible";
+            case 30 -> "Power failure";
+            case 31 -> "Bad system call";
+            default -> sig >= 34 && sig <= 64 ? "Real-time signal " + (sig - 34) : "Unknown signal " + sig;
         };
     }
 
@@ -374,6 +448,8 @@ final class TaskRunner {
         private final Task t;
         private final Process process;
         private ScheduledFuture<?> forceKill;
+        /** The executor's {@code killed}: SIGTERM has been sent, whoever asked for the kill. */
+        private boolean killed;
         private boolean killedByHealth;
 
         Proc(Task t, Process process) {
@@ -383,6 +459,7 @@ final class TaskRunner {
 
         @Override
         public void kill(long graceNanos) {
+            killed = true;
             process.toHandle().descendants().forEach(ProcessHandle::destroy);
             process.destroy(); // SIGTERM
             if (forceKill != null) {
@@ -407,21 +484,20 @@ final class TaskRunner {
             if (Model.isTerminal(t.agentState)) {
                 return;
             }
-            if (t.killRequested || killedByHealth) {
-                String message = code > 128 ? "Command terminated with signal " + signalName(code - 128)
-                    : "Command exited with status " + code;
-                if (killedByHealth) {
-                    t.healthy = false;
-                }
-                master.agentUpdate(t, TaskState.TASK_KILLED, Source.SOURCE_EXECUTOR,
-                    killedByHealth ? Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED : null, message, null);
-            } else if (code == 0) {
-                master.agentUpdate(t, TaskState.TASK_FINISHED, Source.SOURCE_EXECUTOR, null,
-                    "Command exited with status 0", null);
-            } else {
-                master.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_EXECUTOR, null,
-                    "Command exited with status " + code, null);
-            }
+            // as the command executor's reaped(): a killed task is KILLED whatever its exit status (a task that
+            // ends cleanly on SIGTERM too), else exit 0 is FINISHED and anything else, a signal included, FAILED
+            TaskState state = killed ? TaskState.TASK_KILLED
+                : code == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
+            // the terminal update is built afresh: no reason, and no health but healthy=false after a health kill
+            boolean unhealthy = killed && killedByHealth;
+            master.agentUpdate(t, state, Source.SOURCE_EXECUTOR, null, commandStatus(code),
+                s -> {
+                    if (unhealthy) {
+                        s.setHealthy(false);
+                    } else {
+                        s.clearHealthy();
+                    }
+                });
         }
     }
 
@@ -524,8 +600,10 @@ final class TaskRunner {
                 master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
                     Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, null, null);
                 if (consecutiveFailures >= h.getConsecutiveFailures()) {
+                    // the executor's own kill, without a policy of its own: TASK_KILLING when the framework
+                    // has TASK_KILLING_STATE, the task's kill_policy grace or 3 s
                     proc.killedByHealth = true;
-                    proc.kill(TimeUnit.SECONDS.toNanos(3));
+                    kill(t, killGraceNanos(t, null));
                     return;
                 }
             }
