@@ -343,4 +343,31 @@ class MasterConformanceTest {
             .resolve("stdout");
         assertEquals("role=b\n", java.nio.file.Files.readString(stdout));
     }
+
+    @Test
+    void repeatedKillOnlyBringsTheEscalationForwardCountedFromTheFirst() throws Exception {
+        emu = emulator().start();
+        TestScheduler s = scheduler();
+        s.subscribe(TestScheduler.info().addCapabilities(TestScheduler.cap(
+            Protos.FrameworkInfo.Capability.Type.TASK_KILLING_STATE)).build());
+        Protos.Offer o = offer(s);
+        // ignores SIGTERM, so only the escalation to SIGKILL ends it
+        s.launch(o, TestScheduler.commandTask("stubborn", o, "trap '' TERM; sleep 600").build());
+        s.ack(s.awaitUpdate("stubborn", TaskState.TASK_STARTING));
+        s.ack(s.awaitUpdate("stubborn", TaskState.TASK_RUNNING));
+        Call.Kill.Builder kill = Call.Kill.newBuilder().setTaskId(Protos.TaskID.newBuilder().setValue("stubborn"));
+        Protos.KillPolicy tenMinutes = Protos.KillPolicy.newBuilder()
+            .setGracePeriod(Protos.DurationInfo.newBuilder().setNanoseconds(Duration.ofMinutes(10).toNanos())).build();
+        s.post(s.call(Call.Type.KILL).setKill(kill.clone().setKillPolicy(tenMinutes)).build());
+        s.ack(s.awaitUpdate("stubborn", TaskState.TASK_KILLING));
+        // a retried KILL without a policy sends no second TASK_KILLING; one with grace 0, counted from the first
+        // KILL, escalates at once (that the retry sent no second SIGTERM cannot be seen without timing)
+        s.post(s.call(Call.Type.KILL).setKill(kill.clone()).build());
+        s.post(s.call(Call.Type.KILL).setKill(kill.clone().setKillPolicy(Protos.KillPolicy.newBuilder()
+            .setGracePeriod(Protos.DurationInfo.newBuilder().setNanoseconds(0)))).build());
+        TaskStatus killed = s.awaitUpdate("stubborn", TaskState.TASK_KILLED);
+        assertEquals("Command terminated with signal Killed", killed.getMessage());
+        assertEquals(1, s.seen.stream().filter(e -> e.getType() == Event.Type.UPDATE
+            && e.getUpdate().getStatus().getState() == TaskState.TASK_KILLING).count(), s.summary());
+    }
 }

@@ -1278,7 +1278,7 @@ public final class Master {
             return;
         }
         t.killRequested = true;
-        runner.kill(t, TaskRunner.killGraceNanos(t, kill.hasKillPolicy() ? kill.getKillPolicy() : null));
+        runner.kill(t, kill.hasKillPolicy() ? kill.getKillPolicy() : null);
     }
 
     private void reconcile(Framework f, List<Call.Reconcile.Task> tasks) {

@@ -125,6 +125,10 @@ final class Model {
         /** Asks the task to stop: SIGTERM now, SIGKILL after {@code graceNanos}. */
         void kill(long graceNanos);
 
+        /** A kill is under way: SIGKILL after {@code remainingNanos} instead of when first planned, no new SIGTERM. */
+        default void escalateIn(long remainingNanos) {
+        }
+
         /** Stops at once without any further update (framework removed, agent shut down). */
         void destroy();
     }
@@ -153,6 +157,8 @@ final class Model {
         Runtime runtime;
         boolean launched;
         boolean killRequested;
+        /** When the first kill reached the task's executor (System.nanoTime()), and when it escalates to SIGKILL. */
+        long killStartNanos;
         long killDeadlineNanos = Long.MAX_VALUE;
         Boolean healthy;
         ContainerStatus containerStatus;

@@ -276,7 +276,7 @@ final class TaskRunner {
      * {@code kill}): the KILL call's own {@code kill_policy} ({@code override}, null when the call has none, as for
      * a health-check kill or a kill the master re-sends), else the task's {@code TaskInfo.kill_policy}, else 3 s.
      */
-    static long killGraceNanos(Task t, Protos.KillPolicy override) {
+    private static long killGraceNanos(Task t, Protos.KillPolicy override) {
         long grace = TimeUnit.SECONDS.toNanos(3);
         if (override != null && override.hasGracePeriod()) {
             grace = override.getGracePeriod().getNanoseconds();
@@ -286,7 +286,14 @@ final class TaskRunner {
         return Math.max(0, grace);
     }
 
-    void kill(Task t, long graceNanos) {
+    /**
+     * A KILL reaching the task's executor; {@code override} is the KILL call's own {@code kill_policy}, null when it
+     * has none (a health-check kill, a KILL without a policy). As the command executor's {@code kill}: the first
+     * sends TASK_KILLING (with the capability) and SIGTERM and escalates after the grace; a later one can only bring
+     * the escalation forward, to its own grace counted from the first kill, and sends nothing (a retried KILL is a
+     * no-op).
+     */
+    void kill(Task t, Protos.KillPolicy override) {
         if (Model.isTerminal(t.agentState)) {
             return;
         }
@@ -296,19 +303,29 @@ final class TaskRunner {
             } // a docker task still starting sees killRequested when it would start
             return;
         }
-        long deadline = System.nanoTime() + graceNanos;
-        boolean first = t.killDeadlineNanos == Long.MAX_VALUE;
-        if (deadline >= t.killDeadlineNanos) {
-            return; // a repeated KILL can only shorten the remaining grace
+        long now = System.nanoTime();
+        if (t.killDeadlineNanos != Long.MAX_VALUE) {
+            if (override != null && override.hasGracePeriod()) {
+                long deadline = t.killStartNanos + Math.max(0, override.getGracePeriod().getNanoseconds());
+                if (deadline - t.killDeadlineNanos < 0) {
+                    t.killDeadlineNanos = deadline;
+                    if (t.runtime != null) {
+                        t.runtime.escalateIn(Math.max(0, deadline - now));
+                    }
+                }
+            }
+            return;
         }
-        t.killDeadlineNanos = deadline;
-        if (first && t.framework.has(FrameworkInfo.Capability.Type.TASK_KILLING_STATE)) {
+        long grace = Math.max(0, killGraceNanos(t, override));
+        t.killStartNanos = now;
+        t.killDeadlineNanos = now + grace;
+        if (t.framework.has(FrameworkInfo.Capability.Type.TASK_KILLING_STATE)) {
             // both executors build TASK_KILLING afresh: no health carried over from earlier updates
             master.agentUpdate(t, TaskState.TASK_KILLING, Source.SOURCE_EXECUTOR, null, null,
                 TaskStatus.Builder::clearHealthy);
         }
         if (t.runtime != null) {
-            t.runtime.kill(graceNanos);
+            t.runtime.kill(grace);
         }
     }
 
@@ -462,13 +479,18 @@ final class TaskRunner {
             killed = true;
             process.toHandle().descendants().forEach(ProcessHandle::destroy);
             process.destroy(); // SIGTERM
+            escalateIn(graceNanos);
+        }
+
+        @Override
+        public void escalateIn(long remainingNanos) {
             if (forceKill != null) {
                 forceKill.cancel(false);
             }
             forceKill = master.loop.schedule(() -> {
                 process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly(); // SIGKILL
-            }, graceNanos, TimeUnit.NANOSECONDS);
+            }, remainingNanos, TimeUnit.NANOSECONDS);
         }
 
         @Override
@@ -603,7 +625,7 @@ final class TaskRunner {
                     // the executor's own kill, without a policy of its own: TASK_KILLING when the framework
                     // has TASK_KILLING_STATE, the task's kill_policy grace or 3 s
                     proc.killedByHealth = true;
-                    kill(t, killGraceNanos(t, null));
+                    kill(t, null);
                     return;
                 }
             }
