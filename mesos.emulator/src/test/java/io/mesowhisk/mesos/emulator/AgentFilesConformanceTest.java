@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -45,8 +44,7 @@ class AgentFilesConformanceTest {
 
     @BeforeEach
     void start() throws Exception {
-        emu = MesosEmulator.builder().agents(1).heartbeatInterval(Duration.ofSeconds(1))
-            .allocationInterval(Duration.ofMillis(30)).statusUpdateRetryInterval(Duration.ofSeconds(1)).start();
+        emu = TestScheduler.oneAgent().start();
         s = new TestScheduler(emu.leaderUri(), true);
         s.subscribe(TestScheduler.info().build());
         Protos.Offer o = s.await(Event.Type.OFFERS).getOffers().getOffers(0);
@@ -55,9 +53,7 @@ class AgentFilesConformanceTest {
         s.ack(s.awaitUpdate("files", TaskState.TASK_STARTING));
         s.ack(s.awaitUpdate("files", TaskState.TASK_RUNNING));
         s.ack(s.awaitUpdate("files", TaskState.TASK_FINISHED));
-        sandbox = emu.workDir().resolve("slaves").resolve(emu.agentId(0)).resolve("frameworks")
-            .resolve(s.frameworkId).resolve("executors").resolve("files").resolve("runs").resolve("latest")
-            .toRealPath();
+        sandbox = s.runs(emu, "files").resolve("latest").toRealPath();
         virtual = "/frameworks/" + s.frameworkId + "/executors/files/runs/latest";
     }
 

@@ -14,7 +14,6 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,8 +26,7 @@ class CommandTaskAndFilesTest {
 
     @BeforeEach
     void start() throws Exception {
-        emu = MesosEmulator.builder().agents(1).heartbeatInterval(Duration.ofSeconds(1))
-            .allocationInterval(Duration.ofMillis(30)).statusUpdateRetryInterval(Duration.ofSeconds(1)).start();
+        emu = TestScheduler.oneAgent().start();
         s = new TestScheduler(emu.leaderUri(), true);
         s.subscribe(TestScheduler.info().build());
     }
@@ -68,8 +66,7 @@ class CommandTaskAndFilesTest {
         assertEquals("Command exited with status 0", done.getMessage());
         // the agent's /state names the executor's sandbox directory
         String state = get(emu.agentUri(0).resolve("/state")).body();
-        String dir = emu.workDir().resolve("slaves").resolve(emu.agentId(0)).resolve("frameworks")
-            .resolve(s.frameworkId).resolve("executors").resolve("echo").resolve("runs").toString();
+        String dir = s.runs(emu, "echo").toString();
         assertTrue(state.contains("\"directory\":\"" + dir + "/"), state);
         String stdout = dir + "/latest/stdout";
         // no offset: empty data and the file size

@@ -338,9 +338,7 @@ class MasterConformanceTest {
         s.ack(s.awaitUpdate("env", TaskState.TASK_STARTING));
         s.ack(s.awaitUpdate("env", TaskState.TASK_RUNNING));
         s.ack(s.awaitUpdate("env", TaskState.TASK_FINISHED));
-        java.nio.file.Path stdout = emu.workDir().resolve("slaves").resolve(emu.agentId(0)).resolve("frameworks")
-            .resolve(s.frameworkId).resolve("executors").resolve("env").resolve("runs").resolve("latest")
-            .resolve("stdout");
+        java.nio.file.Path stdout = s.runs(emu, "env").resolve("latest").resolve("stdout");
         assertEquals("role=b\n", java.nio.file.Files.readString(stdout));
     }
 

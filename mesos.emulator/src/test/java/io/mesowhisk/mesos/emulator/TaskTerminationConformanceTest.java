@@ -31,8 +31,7 @@ class TaskTerminationConformanceTest {
 
     @BeforeEach
     void start() throws Exception {
-        emu = MesosEmulator.builder().agents(1).heartbeatInterval(Duration.ofSeconds(1))
-            .allocationInterval(Duration.ofMillis(30)).statusUpdateRetryInterval(Duration.ofSeconds(1)).start();
+        emu = TestScheduler.oneAgent().start();
         s = new TestScheduler(emu.leaderUri(), true);
     }
 
@@ -66,9 +65,7 @@ class TaskTerminationConformanceTest {
 
     /** The run directory of a command task, from the container id its updates carry. */
     private Path sandbox(String taskId, TaskStatus status) {
-        return emu.workDir().resolve("slaves").resolve(emu.agentId(0)).resolve("frameworks").resolve(s.frameworkId)
-            .resolve("executors").resolve(taskId).resolve("runs")
-            .resolve(status.getContainerStatus().getContainerId().getValue());
+        return s.runs(emu, taskId).resolve(status.getContainerStatus().getContainerId().getValue());
     }
 
     /**

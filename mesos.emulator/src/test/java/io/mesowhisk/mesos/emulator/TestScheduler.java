@@ -49,6 +49,18 @@ final class TestScheduler implements AutoCloseable {
         this.json = json;
     }
 
+    /** One agent, one-second heartbeats and update retries, allocation every 30 ms: the command-task tests' setup. */
+    static MesosEmulator.Builder oneAgent() {
+        return MesosEmulator.builder().agents(1).heartbeatInterval(Duration.ofSeconds(1))
+            .allocationInterval(Duration.ofMillis(30)).statusUpdateRetryInterval(Duration.ofSeconds(1));
+    }
+
+    /** {@code <work_dir>/slaves/<agent 0>/frameworks/<framework>/executors/<executor>/runs}, Mesos's layout. */
+    java.nio.file.Path runs(MesosEmulator emu, String executorId) {
+        return emu.workDir().resolve("slaves").resolve(emu.agentId(0)).resolve("frameworks").resolve(frameworkId)
+            .resolve("executors").resolve(executorId).resolve("runs");
+    }
+
     static Protos.FrameworkInfo.Builder info() {
         return Protos.FrameworkInfo.newBuilder().setUser("test").setName("emulator-test");
     }
