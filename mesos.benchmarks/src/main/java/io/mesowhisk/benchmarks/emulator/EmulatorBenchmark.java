@@ -29,6 +29,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -185,18 +186,27 @@ public class EmulatorBenchmark {
     @State(Scope.Benchmark)
     public static class Lifecycles {
         MesosEmulator emu;
-        java.nio.file.Path workDir;
         Client client;
         long nextTask;
+
+        /**
+         * Where the agents' work directory (every launch creates a sandbox there) lives: {@code tmpfs} (/dev/shm, as
+         * a load test should have it, when writable) or {@code default} (the emulator's default, a temporary
+         * directory under java.io.tmpdir, on disk on most machines). {@code -p workDir=default} selects the second.
+         */
+        @Param({"tmpfs"})
+        public String workDir;
+        java.nio.file.Path ownWorkDir;
 
         @Setup(Level.Trial)
         public void setUp() throws Exception {
             MesosEmulator.Builder b = MesosEmulator.builder();
             java.nio.file.Path shm = java.nio.file.Path.of("/dev/shm");
-            if (java.nio.file.Files.isWritable(shm)) {
-                // every launch creates a sandbox: keep the agents' work directory in memory, as a load test should
-                workDir = java.nio.file.Files.createTempDirectory(shm, "mesos-emulator-bench-");
-                b.workDir(workDir);
+            if (workDir.equals("tmpfs") && java.nio.file.Files.isWritable(shm)) {
+                ownWorkDir = java.nio.file.Files.createTempDirectory(shm, "mesos-emulator-bench-");
+                b.workDir(ownWorkDir);
+            } else if (!workDir.equals("default") && !workDir.equals("tmpfs")) {
+                throw new IllegalArgumentException("workDir must be tmpfs or default, not '" + workDir + "'");
             }
             emu = b.agents(10)
                 .defaultAgent(AgentSpec.of("cpus:100000;mem:100000000;disk:100000;ports:[31000-32000]", ""))
@@ -249,8 +259,8 @@ public class EmulatorBenchmark {
                 + " status updates sent");
             client.close();
             emu.close();
-            if (workDir != null) {
-                try (var files = java.nio.file.Files.walk(workDir)) {
+            if (ownWorkDir != null) {
+                try (var files = java.nio.file.Files.walk(ownWorkDir)) {
                     files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }
             }
