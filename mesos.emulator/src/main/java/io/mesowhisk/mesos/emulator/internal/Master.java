@@ -73,7 +73,6 @@ public final class Master {
     final Map<String, Agent> agentsById = new HashMap<>();
     final Map<String, Offer> offers = new HashMap<>();
     private ScheduledFuture<?> allocationTimer;
-    private int allocationStart;
     LaunchFailure nextLaunchFailure;
     long updateDelayNanos;
     long launches;
@@ -424,6 +423,10 @@ public final class Master {
             }
             roles = List.of(info.getRole());
         }
+        String filters = validateOfferFilters(info);
+        if (filters != null) {
+            return filters;
+        }
         // Duration::create accepts any number of seconds whose nanoseconds fit in an int64, negative ones too
         double ft = info.getFailoverTimeout();
         if (Double.isNaN(ft) || Math.abs(ft * 1e9) > Long.MAX_VALUE) {
@@ -444,6 +447,29 @@ public final class Master {
         if (updated.getCheckpoint() != old.getCheckpoint()) {
             return "Updating 'FrameworkInfo.checkpoint' is unsupported; attempted to update from '"
                 + old.getCheckpoint() + "' to '" + updated.getCheckpoint() + "'";
+        }
+        return null;
+    }
+
+    /** M:src/common/validation.cpp {@code validateOfferFilters} and {@code validateInputScalarValue}. */
+    private static String validateOfferFilters(FrameworkInfo info) {
+        for (Protos.OfferFilters filters : info.getOfferFiltersMap().values()) {
+            for (Protos.OfferFilters.ResourceQuantities quantities
+                : filters.getMinAllocatableResources().getQuantitiesList()) {
+                if (quantities.getQuantitiesCount() == 0) {
+                    return "Resource quantities must contain at least one quantity";
+                }
+                for (Map.Entry<String, Protos.Value.Scalar> q : quantities.getQuantitiesMap().entrySet()) {
+                    double v = q.getValue().getValue();
+                    String problem = Double.isInfinite(v) ? "Infinite values not supported"
+                        : Double.isNaN(v) ? "NaN not supported"
+                        : v != 0 && Math.abs(v) < Double.MIN_NORMAL ? "Subnormal values not supported"
+                        : v < 0 ? "Negative values not supported" : null;
+                    if (problem != null) {
+                        return "Invalid resource quantity for '" + q.getKey() + "': " + problem;
+                    }
+                }
+            }
         }
         return null;
     }
@@ -581,6 +607,13 @@ public final class Master {
 
     // ------------------------------------------------------------------ offers and allocation
 
+    /**
+     * One allocation round, as Mesos's hierarchical DRF allocator makes it: agent by agent, the roles in order of
+     * their dominant share, and within a role its frameworks in order of theirs (the share of a resource is what is
+     * allocated, held offers and live tasks, over the cluster's total; the dominant share is the largest; ties go
+     * by name), each framework offered all that the agent still has for that role. Shares are updated after every
+     * offer, so freed resources go to whoever holds least. Agents are visited in index order (Mesos shuffles them).
+     */
     public void allocate() {
         if (leader < 0) {
             return;
@@ -594,42 +627,181 @@ public final class Master {
         if (active.isEmpty() || agents.isEmpty()) {
             return;
         }
+        Shares shares = new Shares(active);
         Map<Framework, List<Protos.Offer>> batches = new LinkedHashMap<>();
         long now = System.nanoTime();
-        int n = agents.size();
-        int start = allocationStart++ % Math.max(1, active.size());
-        for (int i = 0; i < n; i++) {
-            Agent a = agents.get(i);
+        for (Agent a : agents) {
             if (a.state != AgentState.ACTIVE || a.available.isEmpty()) {
                 continue;
             }
-            for (int j = 0; j < active.size(); j++) {
-                Framework f = active.get((start + j + i) % active.size());
-                for (String role : f.roles()) {
-                    if (f.suppressed.contains(role) || a.available.isEmpty()) {
-                        continue;
+            boolean gpuAgent = a.total.scalar("gpus") > 0;
+            for (String role : shares.rolesInOrder()) {
+                for (Framework f : shares.frameworksInOrder(role)) {
+                    if (a.available.isEmpty()) {
+                        break;
+                    }
+                    if (f.suppressed.contains(role)
+                        || gpuAgent && !f.has(FrameworkInfo.Capability.Type.GPU_RESOURCES)) {
+                        continue; // GPU agents only for GPU_RESOURCES frameworks (--filter_gpu_resources)
                     }
                     ResourceBag offerable = a.available.allocatableTo(role);
-                    if (offerable.isEmpty()
-                        || offerable.scalar("cpus") < 0.01 && offerable.scalar("mem") < 32) {
+                    if (!allocatable(f, role, offerable) || filtered(f, a, role, offerable, now)) {
                         continue;
                     }
-                    Filter filter = f.filters.get(a.id + "\0" + role);
-                    if (filter != null) {
-                        if (filter.expiresNanos > now && filter.refused.contains(offerable)) {
-                            continue;
-                        }
-                        if (filter.expiresNanos <= now) {
-                            f.filters.remove(a.id + "\0" + role);
-                        }
-                    }
                     batches.computeIfAbsent(f, k -> new ArrayList<>()).add(makeOffer(f, a, role, offerable));
+                    shares.allocated(f, role, offerable);
                 }
             }
         }
         for (Map.Entry<Framework, List<Protos.Offer>> e : batches.entrySet()) {
             e.getKey().stream.send(Event.newBuilder().setType(Event.Type.OFFERS)
                 .setOffers(Event.Offers.newBuilder().addAllOffers(e.getValue())).build());
+        }
+    }
+
+    /**
+     * The allocator's minimum: the framework's {@code offer_filters[role].min_allocatable_resources} when it sets
+     * them (an empty list allows anything), else the master's default {@code cpus:0.01|mem:32}; resources are
+     * allocatable when they hold at least one of the listed quantity sets.
+     */
+    private static boolean allocatable(Framework f, String role, ResourceBag offerable) {
+        if (offerable.isEmpty()) {
+            return false;
+        }
+        Protos.OfferFilters filters = f.info.getOfferFiltersMap().get(role);
+        if (filters == null || !filters.hasMinAllocatableResources()) {
+            return offerable.scalar("cpus") >= 0.01 || offerable.scalar("mem") >= 32;
+        }
+        List<Protos.OfferFilters.ResourceQuantities> any = filters.getMinAllocatableResources().getQuantitiesList();
+        if (any.isEmpty()) {
+            return true;
+        }
+        for (Protos.OfferFilters.ResourceQuantities quantities : any) {
+            boolean holds = true;
+            for (Map.Entry<String, Protos.Value.Scalar> q : quantities.getQuantitiesMap().entrySet()) {
+                if (quantity(offerable, q.getKey()) < q.getValue().getValue()) {
+                    holds = false;
+                    break;
+                }
+            }
+            if (holds) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How much of {@code name} a bag holds: a scalar's amount, a range's number of values, a set's size. */
+    private static double quantity(ResourceBag bag, String name) {
+        double q = 0;
+        for (Map.Entry<ResourceBag.Key, Object> e : bag.entries().entrySet()) {
+            if (!e.getKey().name().equals(name)) {
+                continue;
+            }
+            if (e.getValue() instanceof Long millis) {
+                q += millis / 1000.0;
+            } else if (e.getValue() instanceof long[] ranges) {
+                for (int i = 0; i + 1 < ranges.length; i += 2) {
+                    q += ranges[i + 1] - ranges[i] + 1;
+                }
+            } else if (e.getValue() instanceof java.util.Collection<?> items) {
+                q += items.size();
+            }
+        }
+        return q;
+    }
+
+    /** A DECLINE filter blocks while it lasts and its refused resources hold all that is offerable. */
+    static boolean filtered(Framework f, Agent a, String role, ResourceBag offerable, long now) {
+        List<Filter> list = f.filters.get(a.id + "\0" + role);
+        if (list == null) {
+            return false;
+        }
+        list.removeIf(filter -> filter.expiresNanos - now <= 0);
+        if (list.isEmpty()) {
+            f.filters.remove(a.id + "\0" + role);
+            return false;
+        }
+        for (Filter filter : list) {
+            if (filter.refused.contains(offerable)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Dominant resource shares for one allocation round (M:src/master/allocator/sorter/drf): per role over all its
+     * frameworks, and per framework within each role; every framework's live tasks and held offers count, the
+     * candidates are the active frameworks.
+     */
+    private final class Shares {
+        private final Map<String, Double> total = new HashMap<>();
+        private final Map<String, Map<String, Double>> byRole = new HashMap<>();
+        private final Map<Framework, Map<String, Map<String, Double>>> byFramework = new HashMap<>();
+        private final Map<String, List<Framework>> candidates = new java.util.TreeMap<>();
+
+        Shares(List<Framework> active) {
+            for (Agent a : agents) {
+                if (a.state == AgentState.ACTIVE) {
+                    addScalars(total, a.total);
+                }
+            }
+            for (Framework f : frameworks.values()) {
+                for (Task t : f.tasks.values()) {
+                    if (!t.resourcesReleased && t.agent.state == AgentState.ACTIVE) {
+                        allocated(f, t.role, t.resources);
+                    }
+                }
+                for (Offer o : f.offers.values()) {
+                    allocated(f, o.role, o.resources);
+                }
+            }
+            for (Framework f : active) {
+                for (String role : f.roles()) {
+                    candidates.computeIfAbsent(role, r -> new ArrayList<>()).add(f);
+                }
+            }
+        }
+
+        void allocated(Framework f, String role, ResourceBag resources) {
+            addScalars(byRole.computeIfAbsent(role, r -> new HashMap<>()), resources);
+            addScalars(byFramework.computeIfAbsent(f, k -> new HashMap<>()).computeIfAbsent(role,
+                r -> new HashMap<>()), resources);
+        }
+
+        List<String> rolesInOrder() {
+            List<String> roles = new ArrayList<>(candidates.keySet());
+            roles.sort(java.util.Comparator.comparingDouble((String r) -> dominant(byRole.get(r))));
+            return roles;
+        }
+
+        List<Framework> frameworksInOrder(String role) {
+            List<Framework> list = new ArrayList<>(candidates.get(role));
+            list.sort(java.util.Comparator.comparingDouble((Framework f) -> dominant(
+                byFramework.getOrDefault(f, Map.of()).get(role))).thenComparing(f -> f.id));
+            return list;
+        }
+
+        private double dominant(Map<String, Double> allocation) {
+            double share = 0;
+            if (allocation != null) {
+                for (Map.Entry<String, Double> e : allocation.entrySet()) {
+                    double of = total.getOrDefault(e.getKey(), 0.0);
+                    if (of > 0) {
+                        share = Math.max(share, e.getValue() / of);
+                    }
+                }
+            }
+            return share;
+        }
+
+        private void addScalars(Map<String, Double> into, ResourceBag bag) {
+            for (Map.Entry<ResourceBag.Key, Object> e : bag.entries().entrySet()) {
+                if (e.getValue() instanceof Long millis) {
+                    into.merge(e.getKey().name(), millis / 1000.0, Double::sum);
+                }
+            }
         }
     }
 
@@ -712,7 +884,9 @@ public final class Master {
             return;
         }
         long nanos = Math.max((long) (seconds * 1e9), config.allocationInterval().toNanos());
-        f.filters.put(a.id + "\0" + role, new Filter(refused, System.nanoTime() + nanos));
+        // each DECLINE adds a filter of its own (the allocator keeps a set per agent and role)
+        f.filters.computeIfAbsent(a.id + "\0" + role, k -> new ArrayList<>())
+            .add(new Filter(refused, System.nanoTime() + nanos));
     }
 
     private void clearFilters(Framework f, String role) {

@@ -224,10 +224,8 @@ public final class MesosJson {
                     builder.addRepeatedField(field, entry.build());
                 }
             } else if (field.isRepeated()) {
-                if (!(value instanceof List<?> list)) {
-                    throw new JsonException("Not expecting a JSON " + kind(value) + " for repeated field '"
-                        + field.getName() + "'");
-                }
+                // stout adds a lone value to a repeated field as its one element (protobuf.hpp internal::Parser)
+                List<?> list = value instanceof List<?> l ? l : List.of(value);
                 for (Object item : list) {
                     Object converted = convert(field, item, builder);
                     if (converted != null) {
@@ -333,11 +331,13 @@ public final class MesosJson {
         };
     }
 
-    /** JSON writes integral values of doubles as e.g. 5.0; accept them for integer fields when exact. */
+    /**
+     * A JSON number for an integer field: stout's {@code JSON::Number::as<int64_t>()} casts a floating value, so
+     * {@code 5.0} is 5 and {@code 8080.5} is 8080 (truncated toward zero).
+     */
     private static String integral(String text) {
         if (text.indexOf('.') >= 0 || text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
-            java.math.BigDecimal d = new java.math.BigDecimal(text);
-            return d.toBigIntegerExact().toString();
+            return new java.math.BigDecimal(text).toBigInteger().toString();
         }
         return text;
     }

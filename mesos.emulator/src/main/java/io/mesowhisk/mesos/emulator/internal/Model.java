@@ -33,7 +33,7 @@ final class Model {
         final Map<String, Task> tasks = new LinkedHashMap<>();
         final List<Task> completedTasks = new ArrayList<>();
         final Map<String, Offer> offers = new LinkedHashMap<>();
-        final Map<String, Filter> filters = new HashMap<>(); // agentId + "\0" + role
+        final Map<String, List<Filter>> filters = new HashMap<>(); // agentId + "\0" + role
         ScheduledFuture<?> failoverTimer;
 
         Framework(String id, FrameworkInfo info) {

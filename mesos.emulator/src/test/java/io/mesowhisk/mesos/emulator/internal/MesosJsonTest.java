@@ -62,6 +62,24 @@ class MesosJsonTest {
     }
 
     @Test
+    void readsALoneValueAsAOneElementListAndTruncatesFractionalIntegers() throws Exception {
+        // stout's parser: a repeated field given one value gets it as its only element; an integer field given a
+        // fractional number gets the number cast (truncated toward zero)
+        Call c = MesosJson.read("{\"type\":\"DECLINE\",\"framework_id\":{\"value\":\"f\"},"
+            + "\"decline\":{\"offer_ids\":{\"value\":\"o1\"}}}", Call.newBuilder()).build();
+        assertEquals(1, c.getDecline().getOfferIdsCount());
+        assertEquals("o1", c.getDecline().getOfferIds(0).getValue());
+        Protos.FrameworkInfo info = MesosJson.read("{\"user\":\"u\",\"name\":\"n\",\"roles\":\"a\"}",
+            Protos.FrameworkInfo.newBuilder()).build();
+        assertEquals(java.util.List.of("a"), info.getRolesList());
+        Protos.Value.Range r = MesosJson.read("{\"begin\":8080.5,\"end\":8081}", Protos.Value.Range.newBuilder())
+            .build();
+        assertEquals(8080, r.getBegin());
+        assertEquals(-1, MesosJson.read("{\"nanoseconds\":-1.9}", Protos.DurationInfo.newBuilder()).build()
+            .getNanoseconds());
+    }
+
+    @Test
     void rejectsMissingRequiredFieldsAndWrongShapes() {
         MesosJson.JsonException e = assertThrows(MesosJson.JsonException.class,
             () -> MesosJson.read("{\"task_id\":{\"value\":\"t\"}}", Protos.TaskStatus.newBuilder()));
