@@ -318,6 +318,7 @@ public final class MesosEmulator implements AutoCloseable {
         private Duration retry = Duration.ofSeconds(10);
         private Duration dockerStartDelay = Duration.ZERO;
         private Path workDir;
+        private Duration sandboxGcDelay;
         private boolean agentHttp = true;
         private final Map<String, String> credentials = new LinkedHashMap<>();
 
@@ -409,6 +410,19 @@ public final class MesosEmulator implements AutoCloseable {
         }
 
         /** Agents' work directory (default: a fresh temporary directory deleted on close). */
+        /**
+         * Deletes a task's sandbox this long after the master forgets the task (its terminal update acknowledged, or
+         * its framework or agent removed), as an agent's {@code --gc_delay} does (Mesos's default is one week). Not
+         * set: sandboxes are kept until {@link #close()}. Zero deletes them at once.
+         */
+        public Builder sandboxGcDelay(Duration d) {
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException("sandboxGcDelay must be zero or positive: " + d);
+            }
+            this.sandboxGcDelay = d;
+            return this;
+        }
+
         public Builder workDir(Path dir) {
             this.workDir = Objects.requireNonNull(dir, "dir");
             return this;
@@ -466,7 +480,8 @@ public final class MesosEmulator implements AutoCloseable {
                     Files.createDirectories(dir);
                 }
                 Config config = new Config(host, masters, port, List.copyOf(agents), heartbeat, allocation,
-                    offerTimeout, retry, dockerStartDelay, dir.toAbsolutePath(), agentHttp, Map.copyOf(credentials));
+                    offerTimeout, retry, dockerStartDelay, dir.toAbsolutePath(), agentHttp, Map.copyOf(credentials),
+                    sandboxGcDelay);
                 return new MesosEmulator(config, owned);
             } catch (RuntimeException e) {
                 throw e;

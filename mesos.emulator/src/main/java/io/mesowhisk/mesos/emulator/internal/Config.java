@@ -19,5 +19,7 @@ public record Config(
     Duration dockerStartDelay,
     Path workDir,
     boolean agentHttp,
-    Map<String, String> credentials) {
+    Map<String, String> credentials,
+    /** How long after the master forgets a task its sandbox is deleted; null: kept until the emulator stops. */
+    Duration sandboxGcDelay) {
 }

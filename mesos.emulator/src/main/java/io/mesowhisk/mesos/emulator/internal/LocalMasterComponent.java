@@ -70,6 +70,11 @@ public final class LocalMasterComponent implements LocalMaster {
         @AttributeDefinition(name = "Work directory",
             description = "Agents' work directory (sandboxes); empty = a temporary directory removed on stop.")
         String work_dir() default "";
+
+        @AttributeDefinition(name = "Sandbox GC delay (ms)",
+            description = "Delete a finished task's sandbox this long after the master forgets it (the agent's"
+                + " --gc_delay); -1 keeps sandboxes until the emulator stops.", min = "-1")
+        long gc_delay_ms() default -1;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalMasterComponent.class);
@@ -112,6 +117,9 @@ public final class LocalMasterComponent implements LocalMaster {
         }
         if (!config.work_dir().isBlank()) {
             b.workDir(Path.of(config.work_dir()));
+        }
+        if (config.gc_delay_ms() >= 0) {
+            b.sandboxGcDelay(java.time.Duration.ofMillis(config.gc_delay_ms()));
         }
         return b;
     }

@@ -29,6 +29,7 @@ public final class Main {
           --update-retry <duration>  first retry of an unacknowledged status update   (default 10s)
           --docker-start <duration>  start delay of simulated docker containers       (default 0s)
           --work-dir <path>          agents' work directory                           (default a temp dir)
+          --gc-delay <duration>      delete a finished task's sandbox this long after (default keep)
           --credential <p>:<secret>  require HTTP Basic authentication (repeatable)
           --no-agent-http            agents get no HTTP port (/state, /files); needed above 256 agents
           --help                     this text
@@ -121,6 +122,7 @@ public final class Main {
                 case "--offer-timeout" -> b.offerTimeout(duration(name, value));
                 case "--update-retry" -> b.statusUpdateRetryInterval(duration(name, value));
                 case "--docker-start" -> b.dockerStartDelay(duration(name, value));
+                case "--gc-delay" -> b.sandboxGcDelay(duration(name, value));
                 case "--work-dir" -> b.workDir(Path.of(value));
                 case "--credential" -> {
                     int c = value.indexOf(':');

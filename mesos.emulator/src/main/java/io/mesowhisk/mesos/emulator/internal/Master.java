@@ -83,12 +83,16 @@ public final class Master {
      */
     private final java.util.SplittableRandom random = new java.util.SplittableRandom();
 
+    /** Null when sandboxes are kept until the emulator stops. */
+    private final SandboxGc gc;
+
     public Master(Config config, ScheduledExecutorService loop, int[] masterPorts) {
         this.config = config;
         this.loop = loop;
         this.masterPorts = masterPorts;
         this.leader = 0;
         this.runner = new TaskRunner(this);
+        this.gc = config.sandboxGcDelay() == null ? null : new SandboxGc(this, config.sandboxGcDelay().toNanos());
     }
 
     // ------------------------------------------------------------------ loop helpers
@@ -1423,6 +1427,9 @@ public final class Master {
         }
         t.framework.tasks.remove(t.id());
         t.agent.tasks.remove(t.key());
+        if (gc != null && t.sandbox != null) {
+            gc.schedule(t.sandbox);
+        }
         addBounded(t.framework.completedTasks, t);
         addBounded(t.agent.completedTasks, t);
     }

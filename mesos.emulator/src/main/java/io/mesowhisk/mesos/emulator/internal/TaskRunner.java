@@ -49,6 +49,11 @@ final class TaskRunner {
         this.master = master;
     }
 
+    /** Runs {@code work} on the agents' disk thread, after the sandbox work queued before it. */
+    void onDiskThread(Runnable work) {
+        disk.execute(work);
+    }
+
     void shutdown() {
         probes.shutdownNow();
         disk.shutdownNow();
