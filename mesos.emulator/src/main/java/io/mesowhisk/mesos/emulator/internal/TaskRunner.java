@@ -388,6 +388,13 @@ final class TaskRunner {
         env.put("MESOS_CHECKPOINT", t.framework.info.getCheckpoint() ? "1" : "0");
         env.put("MESOS_HTTP_COMMAND_EXECUTOR", "0");
         env.put("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", "5secs");
+        if (t.framework.info.getCheckpoint()) {
+            // what an agent tells the executors of a checkpointing framework (M:src/slave/slave.cpp
+            // executorEnvironment): its --recovery_timeout and --executor_reregistration_timeout, at their defaults
+            // (15 min, 2 s) as stout writes a Duration; the task's own CommandInfo environment can override both
+            env.put("MESOS_RECOVERY_TIMEOUT", "15mins");
+            env.put("MESOS_SUBSCRIPTION_BACKOFF_MAX", "2secs");
+        }
         env.put("LIBPROCESS_PORT", "0");
         for (Protos.Environment.Variable v : cmd.getEnvironment().getVariablesList()) {
             env.put(v.getName(), v.getValue());
