@@ -1,6 +1,7 @@
 package io.mesowhisk.mesos.emulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.mesowhisk.mesos.v1.Protos;
 import io.mesowhisk.mesos.v1.Protos.TaskState;
@@ -8,6 +9,7 @@ import io.mesowhisk.mesos.v1.Protos.TaskStatus;
 import io.mesowhisk.mesos.v1.scheduler.Protos.Call;
 import io.mesowhisk.mesos.v1.scheduler.Protos.Event;
 import java.nio.file.Files;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,6 +56,19 @@ class TaskRuntimeConformanceTest {
         return Protos.Environment.Variable.newBuilder().setName(name).setValue(value).build();
     }
 
+    private void kill(String id, Protos.KillPolicy policy) throws Exception {
+        Call.Kill.Builder k = Call.Kill.newBuilder().setTaskId(Protos.TaskID.newBuilder().setValue(id));
+        if (policy != null) {
+            k.setKillPolicy(policy);
+        }
+        s.post(s.call(Call.Type.KILL).setKill(k).build());
+    }
+
+    private static Protos.KillPolicy grace(Duration d) {
+        return Protos.KillPolicy.newBuilder()
+            .setGracePeriod(Protos.DurationInfo.newBuilder().setNanoseconds(d.toNanos())).build();
+    }
+
     /**
      * The agent gives the executors of a checkpointing framework its recovery timeout and the executor
      * reregistration timeout as the longest subscription back-off, at their defaults and written as stout writes a
@@ -85,5 +100,29 @@ class TaskRuntimeConformanceTest {
         started("plain");
         s.ack(s.awaitUpdate("plain", TaskState.TASK_FINISHED));
         assertEquals("0|unset|unset\n", stdout("plain"));
+    }
+
+    /**
+     * The docker executor stops a container with {@code docker stop -t <grace in whole seconds>}, and its terminal
+     * update carries the status {@code docker run} exits with: a simulated container ends on SIGTERM (143), or, when
+     * the grace rounds down to 0 seconds, on the SIGKILL that follows at once (137). No reason, as before.
+     */
+    @Test
+    void dockerKillReportsTheContainersExitStatus() throws Exception {
+        s.subscribe(TestScheduler.info().build());
+        Protos.Offer o = offer();
+        s.launch(o, TestScheduler.dockerTask("term", o, 0.1, 32).build(),
+            TestScheduler.dockerTask("nograce", o, 0.1, 32).build());
+        started("term");
+        started("nograce");
+        kill("term", null);
+        TaskStatus term = s.awaitUpdate("term", TaskState.TASK_KILLED);
+        assertEquals("Container exited with status 143", term.getMessage());
+        assertFalse(term.hasReason());
+        assertEquals(TaskStatus.Source.SOURCE_EXECUTOR, term.getSource());
+        kill("nograce", grace(Duration.ofMillis(500)));
+        TaskStatus nograce = s.awaitUpdate("nograce", TaskState.TASK_KILLED);
+        assertEquals("Container exited with status 137", nograce.getMessage());
+        assertFalse(nograce.hasReason());
     }
 }

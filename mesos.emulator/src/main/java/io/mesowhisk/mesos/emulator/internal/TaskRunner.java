@@ -252,10 +252,15 @@ final class TaskRunner {
 
         @Override
         public void kill(long graceNanos) {
-            // a simulated container honours SIGTERM at once; the docker executor's terminal update is built
-            // afresh, without the health of earlier updates
+            // the docker executor runs `docker stop -t <grace in whole seconds>`: SIGTERM, then SIGKILL when the
+            // time is up. A simulated container honours SIGTERM at once (exit 143), unless docker gives it no time
+            // at all (-t 0) and kills it (exit 137). `docker run` exits with the container's status, and the
+            // executor's terminal update says "Container " + WSTRINGIFY(status); it is built afresh, without the
+            // health of earlier updates (M:src/docker/executor.cpp _killTask, _reaped; src/docker/docker.cpp stop)
+            int status = TimeUnit.NANOSECONDS.toSeconds(graceNanos) == 0 ? 128 + 9 : 128 + 15;
             master.loop.execute(master.guard(() -> master.agentUpdate(t, TaskState.TASK_KILLED,
-                Source.SOURCE_EXECUTOR, null, null, TaskStatus.Builder::clearHealthy)));
+                Source.SOURCE_EXECUTOR, null, "Container exited with status " + status,
+                TaskStatus.Builder::clearHealthy)));
         }
 
         @Override
