@@ -125,4 +125,74 @@ class TaskRuntimeConformanceTest {
         assertEquals("Container exited with status 137", nograce.getMessage());
         assertFalse(nograce.hasReason());
     }
+
+    private static Protos.DurationInfo duration(Duration d) {
+        return Protos.DurationInfo.newBuilder().setNanoseconds(d.toNanos()).build();
+    }
+
+    private boolean sawKilling(String id) {
+        return s.seen.stream().anyMatch(e -> e.getType() == Event.Type.UPDATE
+            && e.getUpdate().getStatus().getTaskId().getValue().equals(id)
+            && e.getUpdate().getStatus().getState() == TaskState.TASK_KILLING);
+    }
+
+    /**
+     * When max_completion_time passes, the command executor kills the task with no grace, whatever its kill policy
+     * (here 10 min, and the task ignores SIGTERM, so only the SIGKILL ends it), sends no TASK_KILLING even to a
+     * TASK_KILLING_STATE framework, and reports TASK_FAILED with REASON_MAX_COMPLETION_TIME_REACHED and the exit
+     * status as its message.
+     */
+    @Test
+    void commandTaskPastMaxCompletionTimeIsKilledAtOnceAndFails() throws Exception {
+        s.subscribe(TestScheduler.info().addCapabilities(TestScheduler.cap(
+            Protos.FrameworkInfo.Capability.Type.TASK_KILLING_STATE)).build());
+        Protos.Offer o = offer();
+        s.launch(o, TestScheduler.commandTask("slow", o, "trap '' TERM; while :; do sleep 1; done")
+            .setKillPolicy(grace(Duration.ofMinutes(10)))
+            .setMaxCompletionTime(duration(Duration.ofMillis(300))).build());
+        started("slow");
+        TaskStatus failed = s.awaitUpdate("slow", TaskState.TASK_FAILED);
+        assertEquals(TaskStatus.Reason.REASON_MAX_COMPLETION_TIME_REACHED, failed.getReason());
+        assertEquals("Command terminated with signal Killed", failed.getMessage());
+        assertEquals(TaskStatus.Source.SOURCE_EXECUTOR, failed.getSource());
+        assertFalse(failed.hasHealthy());
+        assertFalse(sawKilling("slow"));
+    }
+
+    /**
+     * A KILL before max_completion_time passes cancels the executor's timer: the task gets its grace and ends
+     * KILLED in its own time (it exits 0 two seconds after SIGTERM, past its 1 s max_completion_time), without a
+     * reason.
+     */
+    @Test
+    void killBeforeMaxCompletionTimeCancelsTheTimer() throws Exception {
+        s.subscribe(TestScheduler.info().build());
+        Protos.Offer o = offer();
+        s.launch(o, TestScheduler.commandTask("k", o, "trap 'sleep 2; exit 0' TERM; while :; do sleep 1; done")
+            .setMaxCompletionTime(duration(Duration.ofSeconds(1))).build());
+        started("k");
+        kill("k", grace(Duration.ofMinutes(1)));
+        TaskStatus killed = s.awaitUpdate("k", TaskState.TASK_KILLED);
+        assertEquals("Command exited with status 0", killed.getMessage());
+        assertFalse(killed.hasReason());
+    }
+
+    /**
+     * The docker executor does the same for a docker task: {@code docker stop -t 0}, no TASK_KILLING, and TASK_FAILED
+     * with REASON_MAX_COMPLETION_TIME_REACHED; the container is killed at once (status 137).
+     */
+    @Test
+    void dockerTaskPastMaxCompletionTimeFails() throws Exception {
+        s.subscribe(TestScheduler.info().addCapabilities(TestScheduler.cap(
+            Protos.FrameworkInfo.Capability.Type.TASK_KILLING_STATE)).build());
+        Protos.Offer o = offer();
+        s.launch(o, TestScheduler.dockerTask("d", o, 0.1, 32).setKillPolicy(grace(Duration.ofMinutes(10)))
+            .setMaxCompletionTime(duration(Duration.ofMillis(200))).build());
+        started("d");
+        TaskStatus failed = s.awaitUpdate("d", TaskState.TASK_FAILED);
+        assertEquals(TaskStatus.Reason.REASON_MAX_COMPLETION_TIME_REACHED, failed.getReason());
+        assertEquals("Container exited with status 137", failed.getMessage());
+        assertEquals(TaskStatus.Source.SOURCE_EXECUTOR, failed.getSource());
+        assertFalse(sawKilling("d"));
+    }
 }

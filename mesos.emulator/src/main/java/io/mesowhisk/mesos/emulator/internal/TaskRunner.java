@@ -212,11 +212,12 @@ final class TaskRunner {
         t.containerStatus = containerStatus(t, null);
         master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
         master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null, null);
+        armCompletionTimer(t);
         if (t.info.hasHealthCheck()) {
             // no container runs here, so there is nothing to probe: report healthy once the first check is due
             HealthCheck h = t.info.getHealthCheck();
             master.schedule(() -> {
-                if (t.agentState == TaskState.TASK_RUNNING && !t.killRequested) {
+                if (t.agentState == TaskState.TASK_RUNNING && !t.killRequested && !t.killing()) {
                     t.healthy = true;
                     master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
                         Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, null, null);
@@ -258,13 +259,19 @@ final class TaskRunner {
             // executor's terminal update says "Container " + WSTRINGIFY(status); it is built afresh, without the
             // health of earlier updates (M:src/docker/executor.cpp _killTask, _reaped; src/docker/docker.cpp stop)
             int status = TimeUnit.NANOSECONDS.toSeconds(graceNanos) == 0 ? 128 + 9 : 128 + 15;
-            master.loop.execute(master.guard(() -> master.agentUpdate(t, TaskState.TASK_KILLED,
-                Source.SOURCE_EXECUTOR, null, "Container exited with status " + status,
-                TaskStatus.Builder::clearHealthy)));
+            master.loop.execute(master.guard(() -> {
+                cancelCompletionTimer(t);
+                // killed by the completion timer: FAILED with its reason; any other kill: KILLED, no reason
+                boolean timedOut = t.killedByCompletionTimer;
+                master.agentUpdate(t, timedOut ? TaskState.TASK_FAILED : TaskState.TASK_KILLED,
+                    Source.SOURCE_EXECUTOR, timedOut ? Reason.REASON_MAX_COMPLETION_TIME_REACHED : null,
+                    "Container exited with status " + status, TaskStatus.Builder::clearHealthy);
+            }));
         }
 
         @Override
         public void destroy() {
+            cancelCompletionTimer(t);
         }
     }
 
@@ -308,8 +315,10 @@ final class TaskRunner {
             } // a docker task still starting sees killRequested when it would start
             return;
         }
+        // any kill, a KILL or the executor's own after failed health checks, ends the max_completion_time timer
+        cancelCompletionTimer(t);
         long now = System.nanoTime();
-        if (t.killDeadlineNanos != Long.MAX_VALUE) {
+        if (t.killing()) {
             if (override != null && override.hasGracePeriod()) {
                 long deadline = t.killStartNanos + Math.max(0, override.getGracePeriod().getNanoseconds());
                 if (deadline - t.killDeadlineNanos < 0) {
@@ -332,6 +341,44 @@ final class TaskRunner {
         if (t.runtime != null) {
             t.runtime.kill(grace);
         }
+    }
+
+    // ------------------------------------------------------------------ max_completion_time
+
+    /**
+     * Both built-in executors arm a timer for {@code TaskInfo.max_completion_time} when they start the task
+     * (M:src/launcher/executor.cpp and src/docker/executor.cpp, {@code taskCompletionTimer}); a kill or the task's
+     * end cancels it.
+     */
+    private void armCompletionTimer(Task t) {
+        if (!t.info.hasMaxCompletionTime() || t.info.getMaxCompletionTime().getNanoseconds() <= 0) {
+            return;
+        }
+        t.completionTimer = master.loop.schedule(master.guard(() -> completionTimeout(t)),
+            t.info.getMaxCompletionTime().getNanoseconds(), TimeUnit.NANOSECONDS);
+    }
+
+    private static void cancelCompletionTimer(Task t) {
+        if (t.completionTimer != null) {
+            t.completionTimer.cancel(false);
+            t.completionTimer = null;
+        }
+    }
+
+    /**
+     * As {@code taskCompletionTimeout}: the executor kills the task with no grace, whatever its kill policy, and
+     * sends no TASK_KILLING; the terminal update is TASK_FAILED with REASON_MAX_COMPLETION_TIME_REACHED.
+     */
+    private void completionTimeout(Task t) {
+        t.completionTimer = null;
+        if (Model.isTerminal(t.agentState) || t.killing() || t.runtime == null || t.framework.removed
+            || t.agent.state == Model.AgentState.GONE) {
+            return;
+        }
+        t.killedByCompletionTimer = true;
+        t.killStartNanos = System.nanoTime();
+        t.killDeadlineNanos = t.killStartNanos;
+        t.runtime.kill(0);
     }
 
     // ------------------------------------------------------------------ command tasks
@@ -371,6 +418,7 @@ final class TaskRunner {
         }
         t.launched = true;
         Proc proc = new Proc(t, p);
+        armCompletionTimer(t);
         t.runtime = proc;
         t.containerStatus = containerStatus(t, p.pid());
         master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
@@ -507,6 +555,7 @@ final class TaskRunner {
 
         @Override
         public void destroy() {
+            cancelCompletionTimer(t);
             process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         }
@@ -515,16 +564,21 @@ final class TaskRunner {
             if (forceKill != null) {
                 forceKill.cancel(false);
             }
+            cancelCompletionTimer(t);
             if (Model.isTerminal(t.agentState)) {
                 return;
             }
-            // as the command executor's reaped(): a killed task is KILLED whatever its exit status (a task that
-            // ends cleanly on SIGTERM too), else exit 0 is FINISHED and anything else, a signal included, FAILED
-            TaskState state = killed ? TaskState.TASK_KILLED
+            // as the command executor's reaped(): a task killed by the completion timer is FAILED with
+            // REASON_MAX_COMPLETION_TIME_REACHED; another killed task is KILLED whatever its exit status (a task
+            // that ends cleanly on SIGTERM too), else exit 0 is FINISHED and anything else, a signal included, FAILED
+            boolean timedOut = t.killedByCompletionTimer;
+            TaskState state = timedOut ? TaskState.TASK_FAILED : killed ? TaskState.TASK_KILLED
                 : code == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
-            // the terminal update is built afresh: no reason, and no health but healthy=false after a health kill
+            // the terminal update is built afresh: no other reason, and no health but healthy=false after a
+            // health kill
             boolean unhealthy = killed && killedByHealth;
-            master.agentUpdate(t, state, Source.SOURCE_EXECUTOR, null, commandStatus(code),
+            master.agentUpdate(t, state, Source.SOURCE_EXECUTOR,
+                timedOut ? Reason.REASON_MAX_COMPLETION_TIME_REACHED : null, commandStatus(code),
                 s -> {
                     if (unhealthy) {
                         s.setHealthy(false);
@@ -557,7 +611,7 @@ final class TaskRunner {
         }
 
         private void probe() {
-            if (t.agentState != TaskState.TASK_RUNNING || t.killRequested) {
+            if (t.agentState != TaskState.TASK_RUNNING || t.killRequested || t.killing()) {
                 return;
             }
             long timeoutMs = Math.max(1, (long) (h.getTimeoutSeconds() * 1000));
@@ -615,7 +669,7 @@ final class TaskRunner {
         }
 
         private void result(boolean ok) {
-            if (t.agentState != TaskState.TASK_RUNNING || t.killRequested) {
+            if (t.agentState != TaskState.TASK_RUNNING || t.killRequested || t.killing()) {
                 return;
             }
             boolean inGrace = !everHealthy
