@@ -2,7 +2,12 @@ package io.mesowhisk.mesos.emulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ListValue;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import com.google.protobuf.util.JsonFormat;
 import io.mesowhisk.mesos.v1.Protos;
 import io.mesowhisk.mesos.v1.Protos.TaskState;
 import io.mesowhisk.mesos.v1.Protos.TaskStatus;
@@ -194,5 +199,114 @@ class TaskRuntimeConformanceTest {
         assertEquals("Container exited with status 137", failed.getMessage());
         assertEquals(TaskStatus.Source.SOURCE_EXECUTOR, failed.getSource());
         assertFalse(sawKilling("d"));
+    }
+
+    private static String ip(TaskStatus status) {
+        assertEquals(1, status.getContainerStatus().getNetworkInfosCount(), status.toString());
+        return status.getContainerStatus().getNetworkInfos(0).getIpAddresses(0).getIpAddress();
+    }
+
+    /** TASK_RUNNING's data, parsed: the one container of a {@code docker inspect} array. */
+    private static Struct inspected(TaskStatus running) throws Exception {
+        ListValue.Builder array = ListValue.newBuilder();
+        JsonFormat.parser().merge(running.getData().toStringUtf8(), array);
+        assertEquals(1, array.getValuesCount());
+        return array.getValues(0).getStructValue();
+    }
+
+    private static Value at(Struct s, String... path) {
+        Value v = Value.newBuilder().setStructValue(s).build();
+        for (String key : path) {
+            v = v.getStructValue().getFieldsOrThrow(key);
+        }
+        return v;
+    }
+
+    /**
+     * A docker task's updates as the docker executor and the agent make them. STARTING, KILLING and the terminal
+     * update carry no network info from the executor, so the agent adds its own IP. RUNNING comes after
+     * {@code docker inspect}: its output as data, and for a BRIDGE or USER network the container's IP (synthetic
+     * here) in a copy of the ContainerInfo's first network info; health updates repeat that network info without
+     * the data. With HOST networking docker has no IP for the container, so RUNNING carries the agent's too.
+     */
+    @Test
+    void dockerRunningCarriesInspectDataAndTheContainersAddress() throws Exception {
+        s.subscribe(TestScheduler.info().addCapabilities(TestScheduler.cap(
+            Protos.FrameworkInfo.Capability.Type.TASK_KILLING_STATE)).build());
+        Protos.Offer o = offer();
+        Protos.TaskInfo.Builder bridge = TestScheduler.dockerTask("bridge", o, 0.1, 32)
+            .setHealthCheck(Protos.HealthCheck.newBuilder().setType(Protos.HealthCheck.Type.COMMAND)
+                .setDelaySeconds(0).setCommand(Protos.CommandInfo.newBuilder().setValue("true")));
+        bridge.getContainerBuilder().getDockerBuilder().setNetwork(Protos.ContainerInfo.DockerInfo.Network.BRIDGE);
+        Protos.TaskInfo.Builder user = TestScheduler.dockerTask("user", o, 0.1, 32);
+        user.getContainerBuilder().getDockerBuilder().setNetwork(Protos.ContainerInfo.DockerInfo.Network.USER);
+        Protos.Labels labels = Protos.Labels.newBuilder()
+            .addLabels(Protos.Label.newBuilder().setKey("zone").setValue("a")).build();
+        user.getContainerBuilder().addNetworkInfos(Protos.NetworkInfo.newBuilder().setName("whisk-net")
+            .setLabels(labels)
+            .addIpAddresses(Protos.NetworkInfo.IPAddress.newBuilder().setIpAddress("10.9.9.9")));
+        s.launch(o, bridge.build(), user.build(), TestScheduler.dockerTask("host", o, 0.1, 32).build());
+        String agentIp = emu.agentUri(0).getHost();
+
+        for (String id : new String[] {"bridge", "user", "host"}) {
+            TaskStatus starting = s.awaitUpdate(id, TaskState.TASK_STARTING);
+            s.ack(starting);
+            assertEquals(agentIp, ip(starting), id);
+            assertFalse(starting.hasData(), id);
+            TaskStatus running = s.awaitUpdate(id, TaskState.TASK_RUNNING);
+            s.ack(running);
+            assertEquals(starting.getContainerStatus().getContainerId(),
+                running.getContainerStatus().getContainerId(), id);
+            assertFalse(running.getContainerStatus().hasExecutorPid(), id);
+            Struct container = inspected(running);
+            assertEquals("/mesos-" + running.getContainerStatus().getContainerId().getValue(),
+                at(container, "Name").getStringValue(), id);
+            assertEquals(64, at(container, "Id").getStringValue().length(), id);
+            assertTrue(at(container, "State", "Running").getBoolValue(), id);
+            String mode = at(container, "HostConfig", "NetworkMode").getStringValue();
+            String address = at(container, "NetworkSettings", "Networks", mode, "IPAddress").getStringValue();
+            switch (id) {
+                case "bridge" -> {
+                    assertEquals("bridge", mode);
+                    assertTrue(ip(running).startsWith("172.17."), ip(running));
+                    assertEquals(ip(running), address);
+                    assertEquals(ip(running), at(container, "NetworkSettings", "IPAddress").getStringValue());
+                }
+                case "user" -> {
+                    assertEquals("whisk-net", mode);
+                    assertTrue(ip(running).startsWith("172.18."), ip(running));
+                    assertEquals(ip(running), address);
+                    Protos.NetworkInfo network = running.getContainerStatus().getNetworkInfos(0);
+                    assertEquals("whisk-net", network.getName());
+                    assertEquals(labels, network.getLabels());
+                    assertEquals(1, network.getIpAddressesCount()); // the ContainerInfo's address is replaced
+                }
+                default -> {
+                    assertEquals("host", mode);
+                    assertEquals("", address);
+                    assertEquals(agentIp, ip(running));
+                }
+            }
+        }
+
+        TaskStatus running = s.seen.stream().filter(e -> e.getType() == Event.Type.UPDATE
+                && e.getUpdate().getStatus().getTaskId().getValue().equals("bridge")
+                && e.getUpdate().getStatus().getState() == TaskState.TASK_RUNNING)
+            .findFirst().orElseThrow().getUpdate().getStatus();
+        TaskStatus healthy = s.await(e -> e.getType() == Event.Type.UPDATE
+            && e.getUpdate().getStatus().getTaskId().getValue().equals("bridge")
+            && e.getUpdate().getStatus().hasHealthy()).getUpdate().getStatus();
+        s.ack(healthy);
+        assertEquals(TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, healthy.getReason());
+        assertEquals(running.getContainerStatus(), healthy.getContainerStatus());
+        assertFalse(healthy.hasData());
+
+        kill("bridge", null);
+        TaskStatus killing = s.awaitUpdate("bridge", TaskState.TASK_KILLING);
+        s.ack(killing);
+        assertEquals(agentIp, ip(killing));
+        TaskStatus killed = s.awaitUpdate("bridge", TaskState.TASK_KILLED);
+        assertEquals(agentIp, ip(killed));
+        assertFalse(killed.hasData());
     }
 }

@@ -1,5 +1,6 @@
 package io.mesowhisk.mesos.emulator.internal;
 
+import com.google.protobuf.ByteString;
 import io.mesowhisk.mesos.emulator.LaunchFailure;
 import io.mesowhisk.mesos.emulator.internal.Model.Task;
 import io.mesowhisk.mesos.v1.Protos;
@@ -16,11 +17,17 @@ import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -209,9 +216,18 @@ final class TaskRunner {
             return;
         }
         t.launched = true;
+        // the docker executor's TASK_STARTING has no container status: the agent adds the container id and, as
+        // there is no network info, its own IP
         t.containerStatus = containerStatus(t, null);
         master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
-        master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null, null);
+        // TASK_RUNNING follows `docker inspect`: its output as data, and the container's IP, if docker gave it
+        // one, as the network info, which later health updates repeat (M:src/docker/executor.cpp launchTask)
+        DockerNetwork net = dockerNetwork(t);
+        if (net.ip() != null) {
+            t.containerStatus = dockerRunningStatus(t, net.ip());
+        }
+        ByteString inspect = ByteString.copyFromUtf8(inspectJson(t, net));
+        master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null, s -> s.setData(inspect));
         armCompletionTimer(t);
         if (t.info.hasHealthCheck()) {
             // no container runs here, so there is nothing to probe: report healthy once the first check is due
@@ -244,6 +260,133 @@ final class TaskRunner {
         return null;
     }
 
+    /**
+     * The network a simulated container joins, as {@code docker run --net} names it (M:src/docker/docker.cpp
+     * {@code RunOptions::create}), and the address docker would give it there: none for host and none networks,
+     * else a synthetic one (nothing listens there).
+     */
+    private record DockerNetwork(String mode, String ip, String gateway) {
+    }
+
+    /** Per agent and docker network: the second octet of its 172.x.0.0/16 and how many addresses it handed out. */
+    private final Map<String, int[]> dockerNetworks = new HashMap<>();
+    /** Per agent: how many user-defined networks its containers have joined. */
+    private final Map<String, Integer> userNetworks = new HashMap<>();
+
+    /**
+     * Docker's default bridge is 172.17.0.0/16 and user-defined networks get the next /16s, 172.18 to 172.31, in the
+     * order a container on the agent first joins them. Addresses start at .0.2 (.0.1 is the gateway) and go up.
+     */
+    private DockerNetwork dockerNetwork(Task t) {
+        ContainerInfo c = t.info.getContainer();
+        String mode = switch (c.getDocker().getNetwork()) {
+            case BRIDGE -> "bridge";
+            case NONE -> "none";
+            case USER -> c.getNetworkInfosCount() > 0 && c.getNetworkInfos(0).hasName()
+                ? c.getNetworkInfos(0).getName() : null; // Mesos refuses a USER network without a name
+            default -> "host";
+        };
+        if (mode == null) {
+            return new DockerNetwork("", null, null);
+        }
+        if (mode.equals("host") || mode.equals("none")) {
+            return new DockerNetwork(mode, null, null);
+        }
+        int[] net = dockerNetworks.computeIfAbsent(t.agent.id + "\0" + mode, k -> {
+            if (mode.equals("bridge")) {
+                return new int[] {17, 0};
+            }
+            int n = userNetworks.merge(t.agent.id, 1, Integer::sum) - 1;
+            return new int[] {18 + n % 14, 0};
+        });
+        int host = 2 + net[1]++ % 65533; // 172.x.0.2 .. 172.x.255.254
+        return new DockerNetwork(mode, "172." + net[0] + "." + (host >> 8) + "." + (host & 255),
+            "172." + net[0] + ".0.1");
+    }
+
+    /**
+     * What the docker executor puts in TASK_RUNNING's {@code data}: the output of {@code docker inspect
+     * --type=container}, a JSON array of one container, indented as the docker CLI prints it. This one has the
+     * fields Mesos reads (M:src/docker/docker.cpp {@code Container::create}) and a few around them; the name is the
+     * docker containerizer's {@code mesos-<container id>}, and {@code State.Pid} is 0 as there is no process.
+     */
+    private static String inspectJson(Task t, DockerNetwork net) {
+        String now = Instant.now().toString();
+        String ip = net.ip() == null ? "" : net.ip();
+        String gateway = net.gateway() == null ? "" : net.gateway();
+        int prefix = net.ip() == null ? 0 : 16;
+        return "[\n"
+            + "    {\n"
+            + "        \"Id\": " + json(dockerId(t.containerId)) + ",\n"
+            + "        \"Created\": " + json(now) + ",\n"
+            + "        \"State\": {\n"
+            + "            \"Status\": \"running\",\n"
+            + "            \"Running\": true,\n"
+            + "            \"Paused\": false,\n"
+            + "            \"Restarting\": false,\n"
+            + "            \"OOMKilled\": false,\n"
+            + "            \"Dead\": false,\n"
+            + "            \"Pid\": 0,\n"
+            + "            \"ExitCode\": 0,\n"
+            + "            \"Error\": \"\",\n"
+            + "            \"StartedAt\": " + json(now) + ",\n"
+            + "            \"FinishedAt\": \"0001-01-01T00:00:00Z\"\n"
+            + "        },\n"
+            + "        \"Name\": " + json("/mesos-" + t.containerId) + ",\n"
+            + "        \"HostConfig\": {\n"
+            + "            \"NetworkMode\": " + json(net.mode()) + "\n"
+            + "        },\n"
+            + "        \"Config\": {\n"
+            + "            \"Image\": " + json(t.info.getContainer().getDocker().getImage()) + "\n"
+            + "        },\n"
+            + "        \"NetworkSettings\": {\n"
+            // docker fills the old top-level address for the default bridge only
+            + "            \"IPAddress\": " + json(net.mode().equals("bridge") ? ip : "") + ",\n"
+            + "            \"Networks\": {\n"
+            + "                " + json(net.mode()) + ": {\n"
+            + "                    \"Gateway\": " + json(gateway) + ",\n"
+            + "                    \"IPAddress\": " + json(ip) + ",\n"
+            + "                    \"IPPrefixLen\": " + prefix + ",\n"
+            + "                    \"GlobalIPv6Address\": \"\"\n"
+            + "                }\n"
+            + "            }\n"
+            + "        }\n"
+            + "    }\n"
+            + "]\n";
+    }
+
+    /** A docker-like 64-hex-digit container id, derived from the Mesos container id. */
+    private static String dockerId(String containerId) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(containerId.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String json(String v) {
+        StringBuilder b = new StringBuilder(v.length() + 2).append('"');
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
     private final class Simulated implements Model.Runtime {
         private final Task t;
 
@@ -261,6 +404,11 @@ final class TaskRunner {
             int status = TimeUnit.NANOSECONDS.toSeconds(graceNanos) == 0 ? 128 + 9 : 128 + 15;
             master.loop.execute(master.guard(() -> {
                 cancelCompletionTimer(t);
+                if (Model.isTerminal(t.agentState)) {
+                    return;
+                }
+                // the terminal update carries no network info of the executor's: the agent adds its own IP
+                t.containerStatus = containerStatus(t, null);
                 // killed by the completion timer: FAILED with its reason; any other kill: KILLED, no reason
                 boolean timedOut = t.killedByCompletionTimer;
                 master.agentUpdate(t, timedOut ? TaskState.TASK_FAILED : TaskState.TASK_KILLED,
@@ -334,7 +482,11 @@ final class TaskRunner {
         t.killStartNanos = now;
         t.killDeadlineNanos = now + grace;
         if (t.framework.has(FrameworkInfo.Capability.Type.TASK_KILLING_STATE)) {
-            // both executors build TASK_KILLING afresh: no health carried over from earlier updates
+            // both executors build TASK_KILLING afresh: no health carried over from earlier updates, and for a
+            // docker task no network info (the agent adds its own IP)
+            if (t.docker) {
+                t.containerStatus = containerStatus(t, null);
+            }
             master.agentUpdate(t, TaskState.TASK_KILLING, Source.SOURCE_EXECUTOR, null, null,
                 TaskStatus.Builder::clearHealthy);
         }
@@ -458,7 +610,8 @@ final class TaskRunner {
 
     /**
      * What the agent adds to the executor's updates (M:src/slave/slave.cpp {@code _statusUpdate}): the container's
-     * id, the executor's pid once there is one, and the agent's IP as the container's network address.
+     * id, the executor's pid once there is one (the docker containerizer gives none), and the agent's IP as the
+     * container's network address when the executor's update has no network info.
      */
     private Protos.ContainerStatus containerStatus(Task t, Long executorPid) {
         Protos.ContainerStatus.Builder b = Protos.ContainerStatus.newBuilder()
@@ -469,6 +622,22 @@ final class TaskRunner {
             b.setExecutorPid(executorPid.intValue());
         }
         return b.build();
+    }
+
+    /**
+     * A docker task's TASK_RUNNING container status: the agent's container id and the docker executor's network
+     * info, which is the ContainerInfo's first network info (name, labels, …) with the container's IP as its only
+     * address.
+     */
+    private static Protos.ContainerStatus dockerRunningStatus(Task t, String containerIp) {
+        Protos.NetworkInfo.Builder n = t.info.getContainer().getNetworkInfosCount() > 0
+            ? t.info.getContainer().getNetworkInfos(0).toBuilder().clearIpAddresses()
+            : Protos.NetworkInfo.newBuilder();
+        n.addIpAddresses(Protos.NetworkInfo.IPAddress.newBuilder().setIpAddress(containerIp));
+        return Protos.ContainerStatus.newBuilder()
+            .setContainerId(Protos.ContainerID.newBuilder().setValue(t.containerId))
+            .addNetworkInfos(n)
+            .build();
     }
 
     /**
