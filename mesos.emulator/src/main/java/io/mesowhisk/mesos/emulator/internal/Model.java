@@ -160,6 +160,10 @@ final class Model {
         /** When the first kill reached the task's executor (System.nanoTime()), and when it escalates to SIGKILL. */
         long killStartNanos;
         long killDeadlineNanos = Long.MAX_VALUE;
+        /** The executor's timer for {@code TaskInfo.max_completion_time}, armed at start; null when none is due. */
+        ScheduledFuture<?> completionTimer;
+        /** The executor killed the task because its {@code max_completion_time} passed. */
+        boolean killedByCompletionTimer;
         Boolean healthy;
         ContainerStatus containerStatus;
 
@@ -181,6 +185,11 @@ final class Model {
 
         String key() {
             return framework.id + "\0" + id();
+        }
+
+        /** The executor has begun killing the task (SIGTERM or {@code docker stop} sent), whoever asked. */
+        boolean killing() {
+            return killDeadlineNanos != Long.MAX_VALUE;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.mesowhisk.mesos.emulator.internal;
 
+import com.google.protobuf.ByteString;
 import io.mesowhisk.mesos.emulator.LaunchFailure;
 import io.mesowhisk.mesos.emulator.internal.Model.Task;
 import io.mesowhisk.mesos.v1.Protos;
@@ -16,11 +17,17 @@ import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -214,14 +221,24 @@ final class TaskRunner {
             return;
         }
         t.launched = true;
+        // the docker executor's TASK_STARTING has no container status: the agent adds the container id and, as
+        // there is no network info, its own IP
         t.containerStatus = containerStatus(t, null);
         master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
-        master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null, null);
+        // TASK_RUNNING follows `docker inspect`: its output as data, and the container's IP, if docker gave it
+        // one, as the network info, which later health updates repeat (M:src/docker/executor.cpp launchTask)
+        DockerNetwork net = dockerNetwork(t);
+        if (net.ip() != null) {
+            t.containerStatus = dockerRunningStatus(t, net.ip());
+        }
+        ByteString inspect = ByteString.copyFromUtf8(inspectJson(t, net));
+        master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null, s -> s.setData(inspect));
+        armCompletionTimer(t);
         if (t.info.hasHealthCheck()) {
             // no container runs here, so there is nothing to probe: report healthy once the first check is due
             HealthCheck h = t.info.getHealthCheck();
             master.schedule(() -> {
-                if (t.agentState == TaskState.TASK_RUNNING && !t.killRequested) {
+                if (t.agentState == TaskState.TASK_RUNNING && !t.killRequested && !t.killing()) {
                     t.healthy = true;
                     master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
                         Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, null, null);
@@ -248,6 +265,133 @@ final class TaskRunner {
         return null;
     }
 
+    /**
+     * The network a simulated container joins, as {@code docker run --net} names it (M:src/docker/docker.cpp
+     * {@code RunOptions::create}), and the address docker would give it there: none for host and none networks,
+     * else a synthetic one (nothing listens there).
+     */
+    private record DockerNetwork(String mode, String ip, String gateway) {
+    }
+
+    /** Per agent and docker network: the second octet of its 172.x.0.0/16 and how many addresses it handed out. */
+    private final Map<String, int[]> dockerNetworks = new HashMap<>();
+    /** Per agent: how many user-defined networks its containers have joined. */
+    private final Map<String, Integer> userNetworks = new HashMap<>();
+
+    /**
+     * Docker's default bridge is 172.17.0.0/16 and user-defined networks get the next /16s, 172.18 to 172.31, in the
+     * order a container on the agent first joins them. Addresses start at .0.2 (.0.1 is the gateway) and go up.
+     */
+    private DockerNetwork dockerNetwork(Task t) {
+        ContainerInfo c = t.info.getContainer();
+        String mode = switch (c.getDocker().getNetwork()) {
+            case BRIDGE -> "bridge";
+            case NONE -> "none";
+            case USER -> c.getNetworkInfosCount() > 0 && c.getNetworkInfos(0).hasName()
+                ? c.getNetworkInfos(0).getName() : null; // Mesos refuses a USER network without a name
+            default -> "host";
+        };
+        if (mode == null) {
+            return new DockerNetwork("", null, null);
+        }
+        if (mode.equals("host") || mode.equals("none")) {
+            return new DockerNetwork(mode, null, null);
+        }
+        int[] net = dockerNetworks.computeIfAbsent(t.agent.id + "\0" + mode, k -> {
+            if (mode.equals("bridge")) {
+                return new int[] {17, 0};
+            }
+            int n = userNetworks.merge(t.agent.id, 1, Integer::sum) - 1;
+            return new int[] {18 + n % 14, 0};
+        });
+        int host = 2 + net[1]++ % 65533; // 172.x.0.2 .. 172.x.255.254
+        return new DockerNetwork(mode, "172." + net[0] + "." + (host >> 8) + "." + (host & 255),
+            "172." + net[0] + ".0.1");
+    }
+
+    /**
+     * What the docker executor puts in TASK_RUNNING's {@code data}: the output of {@code docker inspect
+     * --type=container}, a JSON array of one container, indented as the docker CLI prints it. This one has the
+     * fields Mesos reads (M:src/docker/docker.cpp {@code Container::create}) and a few around them; the name is the
+     * docker containerizer's {@code mesos-<container id>}, and {@code State.Pid} is 0 as there is no process.
+     */
+    private static String inspectJson(Task t, DockerNetwork net) {
+        String now = Instant.now().toString();
+        String ip = net.ip() == null ? "" : net.ip();
+        String gateway = net.gateway() == null ? "" : net.gateway();
+        int prefix = net.ip() == null ? 0 : 16;
+        return "[\n"
+            + "    {\n"
+            + "        \"Id\": " + json(dockerId(t.containerId)) + ",\n"
+            + "        \"Created\": " + json(now) + ",\n"
+            + "        \"State\": {\n"
+            + "            \"Status\": \"running\",\n"
+            + "            \"Running\": true,\n"
+            + "            \"Paused\": false,\n"
+            + "            \"Restarting\": false,\n"
+            + "            \"OOMKilled\": false,\n"
+            + "            \"Dead\": false,\n"
+            + "            \"Pid\": 0,\n"
+            + "            \"ExitCode\": 0,\n"
+            + "            \"Error\": \"\",\n"
+            + "            \"StartedAt\": " + json(now) + ",\n"
+            + "            \"FinishedAt\": \"0001-01-01T00:00:00Z\"\n"
+            + "        },\n"
+            + "        \"Name\": " + json("/mesos-" + t.containerId) + ",\n"
+            + "        \"HostConfig\": {\n"
+            + "            \"NetworkMode\": " + json(net.mode()) + "\n"
+            + "        },\n"
+            + "        \"Config\": {\n"
+            + "            \"Image\": " + json(t.info.getContainer().getDocker().getImage()) + "\n"
+            + "        },\n"
+            + "        \"NetworkSettings\": {\n"
+            // docker fills the old top-level address for the default bridge only
+            + "            \"IPAddress\": " + json(net.mode().equals("bridge") ? ip : "") + ",\n"
+            + "            \"Networks\": {\n"
+            + "                " + json(net.mode()) + ": {\n"
+            + "                    \"Gateway\": " + json(gateway) + ",\n"
+            + "                    \"IPAddress\": " + json(ip) + ",\n"
+            + "                    \"IPPrefixLen\": " + prefix + ",\n"
+            + "                    \"GlobalIPv6Address\": \"\"\n"
+            + "                }\n"
+            + "            }\n"
+            + "        }\n"
+            + "    }\n"
+            + "]\n";
+    }
+
+    /** A docker-like 64-hex-digit container id, derived from the Mesos container id. */
+    private static String dockerId(String containerId) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(containerId.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String json(String v) {
+        StringBuilder b = new StringBuilder(v.length() + 2).append('"');
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
     private final class Simulated implements Model.Runtime {
         private final Task t;
 
@@ -257,14 +401,30 @@ final class TaskRunner {
 
         @Override
         public void kill(long graceNanos) {
-            // a simulated container honours SIGTERM at once; the docker executor's terminal update is built
-            // afresh, without the health of earlier updates
-            master.loop.execute(master.guard(() -> master.agentUpdate(t, TaskState.TASK_KILLED,
-                Source.SOURCE_EXECUTOR, null, null, TaskStatus.Builder::clearHealthy)));
+            // the docker executor runs `docker stop -t <grace in whole seconds>`: SIGTERM, then SIGKILL when the
+            // time is up. A simulated container honours SIGTERM at once (exit 143), unless docker gives it no time
+            // at all (-t 0) and kills it (exit 137). `docker run` exits with the container's status, and the
+            // executor's terminal update says "Container " + WSTRINGIFY(status); it is built afresh, without the
+            // health of earlier updates (M:src/docker/executor.cpp _killTask, _reaped; src/docker/docker.cpp stop)
+            int status = TimeUnit.NANOSECONDS.toSeconds(graceNanos) == 0 ? 128 + 9 : 128 + 15;
+            master.loop.execute(master.guard(() -> {
+                cancelCompletionTimer(t);
+                if (Model.isTerminal(t.agentState)) {
+                    return;
+                }
+                // the terminal update carries no network info of the executor's: the agent adds its own IP
+                t.containerStatus = containerStatus(t, null);
+                // killed by the completion timer: FAILED with its reason; any other kill: KILLED, no reason
+                boolean timedOut = t.killedByCompletionTimer;
+                master.agentUpdate(t, timedOut ? TaskState.TASK_FAILED : TaskState.TASK_KILLED,
+                    Source.SOURCE_EXECUTOR, timedOut ? Reason.REASON_MAX_COMPLETION_TIME_REACHED : null,
+                    "Container exited with status " + status, TaskStatus.Builder::clearHealthy);
+            }));
         }
 
         @Override
         public void destroy() {
+            cancelCompletionTimer(t);
         }
     }
 
@@ -308,8 +468,10 @@ final class TaskRunner {
             } // a docker task still starting sees killRequested when it would start
             return;
         }
+        // any kill, a KILL or the executor's own after failed health checks, ends the max_completion_time timer
+        cancelCompletionTimer(t);
         long now = System.nanoTime();
-        if (t.killDeadlineNanos != Long.MAX_VALUE) {
+        if (t.killing()) {
             if (override != null && override.hasGracePeriod()) {
                 long deadline = t.killStartNanos + Math.max(0, override.getGracePeriod().getNanoseconds());
                 if (deadline - t.killDeadlineNanos < 0) {
@@ -325,13 +487,55 @@ final class TaskRunner {
         t.killStartNanos = now;
         t.killDeadlineNanos = now + grace;
         if (t.framework.has(FrameworkInfo.Capability.Type.TASK_KILLING_STATE)) {
-            // both executors build TASK_KILLING afresh: no health carried over from earlier updates
+            // both executors build TASK_KILLING afresh: no health carried over from earlier updates, and for a
+            // docker task no network info (the agent adds its own IP)
+            if (t.docker) {
+                t.containerStatus = containerStatus(t, null);
+            }
             master.agentUpdate(t, TaskState.TASK_KILLING, Source.SOURCE_EXECUTOR, null, null,
                 TaskStatus.Builder::clearHealthy);
         }
         if (t.runtime != null) {
             t.runtime.kill(grace);
         }
+    }
+
+    // ------------------------------------------------------------------ max_completion_time
+
+    /**
+     * Both built-in executors arm a timer for {@code TaskInfo.max_completion_time} when they start the task
+     * (M:src/launcher/executor.cpp and src/docker/executor.cpp, {@code taskCompletionTimer}); a kill or the task's
+     * end cancels it.
+     */
+    private void armCompletionTimer(Task t) {
+        if (!t.info.hasMaxCompletionTime() || t.info.getMaxCompletionTime().getNanoseconds() <= 0) {
+            return;
+        }
+        t.completionTimer = master.loop.schedule(master.guard(() -> completionTimeout(t)),
+            t.info.getMaxCompletionTime().getNanoseconds(), TimeUnit.NANOSECONDS);
+    }
+
+    private static void cancelCompletionTimer(Task t) {
+        if (t.completionTimer != null) {
+            t.completionTimer.cancel(false);
+            t.completionTimer = null;
+        }
+    }
+
+    /**
+     * As {@code taskCompletionTimeout}: the executor kills the task with no grace, whatever its kill policy, and
+     * sends no TASK_KILLING; the terminal update is TASK_FAILED with REASON_MAX_COMPLETION_TIME_REACHED.
+     */
+    private void completionTimeout(Task t) {
+        t.completionTimer = null;
+        if (Model.isTerminal(t.agentState) || t.killing() || t.runtime == null || t.framework.removed
+            || t.agent.state == Model.AgentState.GONE) {
+            return;
+        }
+        t.killedByCompletionTimer = true;
+        t.killStartNanos = System.nanoTime();
+        t.killDeadlineNanos = t.killStartNanos;
+        t.runtime.kill(0);
     }
 
     // ------------------------------------------------------------------ command tasks
@@ -371,6 +575,7 @@ final class TaskRunner {
         }
         t.launched = true;
         Proc proc = new Proc(t, p);
+        armCompletionTimer(t);
         t.runtime = proc;
         t.containerStatus = containerStatus(t, p.pid());
         master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
@@ -393,6 +598,13 @@ final class TaskRunner {
         env.put("MESOS_CHECKPOINT", t.framework.info.getCheckpoint() ? "1" : "0");
         env.put("MESOS_HTTP_COMMAND_EXECUTOR", "0");
         env.put("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", "5secs");
+        if (t.framework.info.getCheckpoint()) {
+            // what an agent tells the executors of a checkpointing framework (M:src/slave/slave.cpp
+            // executorEnvironment): its --recovery_timeout and --executor_reregistration_timeout, at their defaults
+            // (15 min, 2 s) as stout writes a Duration; the task's own CommandInfo environment can override both
+            env.put("MESOS_RECOVERY_TIMEOUT", "15mins");
+            env.put("MESOS_SUBSCRIPTION_BACKOFF_MAX", "2secs");
+        }
         env.put("LIBPROCESS_PORT", "0");
         for (Protos.Environment.Variable v : cmd.getEnvironment().getVariablesList()) {
             env.put(v.getName(), v.getValue());
@@ -403,7 +615,8 @@ final class TaskRunner {
 
     /**
      * What the agent adds to the executor's updates (M:src/slave/slave.cpp {@code _statusUpdate}): the container's
-     * id, the executor's pid once there is one, and the agent's IP as the container's network address.
+     * id, the executor's pid once there is one (the docker containerizer gives none), and the agent's IP as the
+     * container's network address when the executor's update has no network info.
      */
     private Protos.ContainerStatus containerStatus(Task t, Long executorPid) {
         Protos.ContainerStatus.Builder b = Protos.ContainerStatus.newBuilder()
@@ -414,6 +627,22 @@ final class TaskRunner {
             b.setExecutorPid(executorPid.intValue());
         }
         return b.build();
+    }
+
+    /**
+     * A docker task's TASK_RUNNING container status: the agent's container id and the docker executor's network
+     * info, which is the ContainerInfo's first network info (name, labels, …) with the container's IP as its only
+     * address.
+     */
+    private static Protos.ContainerStatus dockerRunningStatus(Task t, String containerIp) {
+        Protos.NetworkInfo.Builder n = t.info.getContainer().getNetworkInfosCount() > 0
+            ? t.info.getContainer().getNetworkInfos(0).toBuilder().clearIpAddresses()
+            : Protos.NetworkInfo.newBuilder();
+        n.addIpAddresses(Protos.NetworkInfo.IPAddress.newBuilder().setIpAddress(containerIp));
+        return Protos.ContainerStatus.newBuilder()
+            .setContainerId(Protos.ContainerID.newBuilder().setValue(t.containerId))
+            .addNetworkInfos(n)
+            .build();
     }
 
     /**
@@ -500,6 +729,7 @@ final class TaskRunner {
 
         @Override
         public void destroy() {
+            cancelCompletionTimer(t);
             process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         }
@@ -508,16 +738,21 @@ final class TaskRunner {
             if (forceKill != null) {
                 forceKill.cancel(false);
             }
+            cancelCompletionTimer(t);
             if (Model.isTerminal(t.agentState)) {
                 return;
             }
-            // as the command executor's reaped(): a killed task is KILLED whatever its exit status (a task that
-            // ends cleanly on SIGTERM too), else exit 0 is FINISHED and anything else, a signal included, FAILED
-            TaskState state = killed ? TaskState.TASK_KILLED
+            // as the command executor's reaped(): a task killed by the completion timer is FAILED with
+            // REASON_MAX_COMPLETION_TIME_REACHED; another killed task is KILLED whatever its exit status (a task
+            // that ends cleanly on SIGTERM too), else exit 0 is FINISHED and anything else, a signal included, FAILED
+            boolean timedOut = t.killedByCompletionTimer;
+            TaskState state = timedOut ? TaskState.TASK_FAILED : killed ? TaskState.TASK_KILLED
                 : code == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
-            // the terminal update is built afresh: no reason, and no health but healthy=false after a health kill
+            // the terminal update is built afresh: no other reason, and no health but healthy=false after a
+            // health kill
             boolean unhealthy = killed && killedByHealth;
-            master.agentUpdate(t, state, Source.SOURCE_EXECUTOR, null, commandStatus(code),
+            master.agentUpdate(t, state, Source.SOURCE_EXECUTOR,
+                timedOut ? Reason.REASON_MAX_COMPLETION_TIME_REACHED : null, commandStatus(code),
                 s -> {
                     if (unhealthy) {
                         s.setHealthy(false);
@@ -550,7 +785,7 @@ final class TaskRunner {
         }
 
         private void probe() {
-            if (t.agentState != TaskState.TASK_RUNNING || t.killRequested) {
+            if (t.agentState != TaskState.TASK_RUNNING || t.killRequested || t.killing()) {
                 return;
             }
             long timeoutMs = Math.max(1, (long) (h.getTimeoutSeconds() * 1000));
@@ -608,7 +843,7 @@ final class TaskRunner {
         }
 
         private void result(boolean ok) {
-            if (t.agentState != TaskState.TASK_RUNNING || t.killRequested) {
+            if (t.agentState != TaskState.TASK_RUNNING || t.killRequested || t.killing()) {
                 return;
             }
             boolean inGrace = !everHealthy
