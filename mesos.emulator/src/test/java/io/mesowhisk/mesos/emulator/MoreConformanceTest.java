@@ -1,6 +1,7 @@
 package io.mesowhisk.mesos.emulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -149,7 +150,9 @@ class MoreConformanceTest {
             ok.getContainerBuilder().getDockerBuilder().setNetwork(Protos.ContainerInfo.DockerInfo.Network.BRIDGE)
                 .addPortMappings(Protos.ContainerInfo.DockerInfo.PortMapping.newBuilder().setHostPort(31000)
                     .setContainerPort(8080));
-            Protos.TaskInfo.Builder outside = TestScheduler.dockerTask("outside", o, 0.1, 32);
+            Protos.Resource otherPort = ports.toBuilder().setRanges(Protos.Value.Ranges.newBuilder().addRange(
+                Protos.Value.Range.newBuilder().setBegin(31001).setEnd(31001))).build();
+            Protos.TaskInfo.Builder outside = TestScheduler.dockerTask("outside", o, 0.1, 32).addResources(otherPort);
             outside.getContainerBuilder().getDockerBuilder()
                 .setNetwork(Protos.ContainerInfo.DockerInfo.Network.BRIDGE)
                 .addPortMappings(Protos.ContainerInfo.DockerInfo.PortMapping.newBuilder().setHostPort(31005)
@@ -158,15 +161,29 @@ class MoreConformanceTest {
             host.getContainerBuilder().getDockerBuilder()
                 .addPortMappings(Protos.ContainerInfo.DockerInfo.PortMapping.newBuilder().setHostPort(31000)
                     .setContainerPort(8080));
-            s.launch(o, ok.build(), outside.build(), host.build());
+            Protos.TaskInfo.Builder noPorts = TestScheduler.dockerTask("noports", o, 0.1, 32);
+            noPorts.getContainerBuilder().getDockerBuilder()
+                .setNetwork(Protos.ContainerInfo.DockerInfo.Network.BRIDGE)
+                .addPortMappings(Protos.ContainerInfo.DockerInfo.PortMapping.newBuilder().setHostPort(31002)
+                    .setContainerPort(8080));
+            s.launch(o, ok.build(), outside.build(), host.build(), noPorts.build());
             s.ack(s.awaitUpdate("ok", TaskState.TASK_STARTING));
+            // the docker executor checks its run options after TASK_STARTING and fails the task itself, no reason
+            s.ack(s.awaitUpdate("outside", TaskState.TASK_STARTING));
             TaskStatus notIncluded = s.awaitUpdate("outside", TaskState.TASK_FAILED);
-            assertEquals("Failed to launch container: Port [31005] not included in resources",
+            assertEquals("Failed to create docker run options: Port [31005] not included in resources",
                 notIncluded.getMessage());
+            assertEquals(TaskStatus.Source.SOURCE_EXECUTOR, notIncluded.getSource());
+            assertFalse(notIncluded.hasReason());
             s.ack(notIncluded);
+            s.ack(s.awaitUpdate("host", TaskState.TASK_STARTING));
             TaskStatus hostNet = s.awaitUpdate("host", TaskState.TASK_FAILED);
-            assertEquals(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, hostNet.getReason());
-            assertTrue(hostNet.getMessage().contains("only supported for bridge and user-defined networks"));
+            assertEquals("Failed to create docker run options: Port mappings are only supported for bridge and"
+                + " user-defined networks", hostNet.getMessage());
+            s.ack(s.awaitUpdate("noports", TaskState.TASK_STARTING));
+            TaskStatus noPortsFailed = s.awaitUpdate("noports", TaskState.TASK_FAILED);
+            assertEquals("Failed to create docker run options: Port mappings require port resources",
+                noPortsFailed.getMessage());
         }
     }
 

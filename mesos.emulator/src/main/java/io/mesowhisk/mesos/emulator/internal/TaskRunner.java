@@ -213,18 +213,19 @@ final class TaskRunner {
         if (fail(t, failure)) {
             return;
         }
-        String portProblem = checkPortMappings(t);
-        if (portProblem != null) {
-            master.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_AGENT, Reason.REASON_CONTAINER_LAUNCH_FAILED,
-                "Failed to launch container: " + portProblem, null);
-            t.runtime = null;
-            return;
-        }
         t.launched = true;
         // the docker executor's TASK_STARTING has no container status: the agent adds the container id and, as
         // there is no network info, its own IP
         t.containerStatus = containerStatus(t, null);
         master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
+        String runOptions = dockerRunOptionsError(t);
+        if (runOptions != null) {
+            // the executor checks its run options after TASK_STARTING (M:src/docker/executor.cpp launchTask)
+            master.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_EXECUTOR, null,
+                "Failed to create docker run options: " + runOptions, null);
+            t.runtime = null;
+            return;
+        }
         // TASK_RUNNING follows `docker inspect`: its output as data, and the container's IP, if docker gave it
         // one, as the network info, which later health updates repeat (M:src/docker/executor.cpp launchTask)
         DockerNetwork net = dockerNetwork(t);
@@ -247,15 +248,36 @@ final class TaskRunner {
         }
     }
 
-    /** The checks the docker containerizer makes before {@code docker run} (M:src/docker/docker.cpp). */
-    private static String checkPortMappings(Task t) {
-        ContainerInfo.DockerInfo d = t.info.getContainer().getDocker();
+    /**
+     * The network and port checks of {@code Docker::RunOptions::create} (M:src/docker/docker.cpp), which the docker
+     * executor makes before {@code docker run}; null when the options are fine.
+     */
+    private static String dockerRunOptionsError(Task t) {
+        ContainerInfo c = t.info.getContainer();
+        ContainerInfo.DockerInfo d = c.getDocker();
+        if (d.getNetwork() == ContainerInfo.DockerInfo.Network.USER) {
+            if (c.getNetworkInfosCount() == 0) {
+                return "No network info found in container info";
+            }
+            if (c.getNetworkInfosCount() > 1) {
+                return "Only a single network can be defined in Docker run";
+            }
+            if (!c.getNetworkInfos(0).hasName()) {
+                return "No network name found in network info";
+            }
+        }
+        boolean host = d.getNetwork() == ContainerInfo.DockerInfo.Network.HOST;
+        if (c.hasHostname() && host) {
+            return "Unable to set hostname with host network mode";
+        }
         if (d.getPortMappingsCount() == 0) {
             return null;
         }
-        if (d.getNetwork() != ContainerInfo.DockerInfo.Network.BRIDGE
-            && d.getNetwork() != ContainerInfo.DockerInfo.Network.USER) {
+        if (host || d.getNetwork() == ContainerInfo.DockerInfo.Network.NONE) {
             return "Port mappings are only supported for bridge and user-defined networks";
+        }
+        if (t.resources.entries().keySet().stream().noneMatch(k -> k.name().equals("ports"))) {
+            return "Port mappings require port resources";
         }
         for (ContainerInfo.DockerInfo.PortMapping m : d.getPortMappingsList()) {
             if (!t.resources.rangesContain("ports", m.getHostPort())) {
@@ -287,13 +309,9 @@ final class TaskRunner {
         String mode = switch (c.getDocker().getNetwork()) {
             case BRIDGE -> "bridge";
             case NONE -> "none";
-            case USER -> c.getNetworkInfosCount() > 0 && c.getNetworkInfos(0).hasName()
-                ? c.getNetworkInfos(0).getName() : null; // Mesos refuses a USER network without a name
+            case USER -> c.getNetworkInfos(0).getName(); // dockerRunOptionsError made sure there is one
             default -> "host";
         };
-        if (mode == null) {
-            return new DockerNetwork("", null, null);
-        }
         if (mode.equals("host") || mode.equals("none")) {
             return new DockerNetwork(mode, null, null);
         }
