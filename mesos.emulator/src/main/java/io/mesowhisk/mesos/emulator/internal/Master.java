@@ -1648,12 +1648,13 @@ public final class Master {
             j.key("used_resources").map(used.summary());
             j.key("offered_resources").map(offered.summary());
             j.key("unreserved_resources").map(a.total.allocatableTo("*").summary());
+            // M:src/common/http.cpp json(ObjectWriter*, Attributes): values stringified as Mesos does, not merged
             Map<String, Object> attrs = new LinkedHashMap<>();
             for (Protos.Attribute at : a.attributes) {
                 attrs.put(at.getName(), switch (at.getType()) {
                     case SCALAR -> at.getScalar().getValue();
                     case TEXT -> at.getText().getValue();
-                    case SET -> "{" + String.join(",", at.getSet().getItemList()) + "}";
+                    case SET -> ResourceBag.setText(at.getSet().getItemList());
                     case RANGES -> {
                         long[] r = new long[at.getRanges().getRangeCount() * 2];
                         for (int i = 0; i < at.getRanges().getRangeCount(); i++) {

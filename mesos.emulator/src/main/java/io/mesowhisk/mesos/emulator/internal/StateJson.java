@@ -1,5 +1,8 @@
 package io.mesowhisk.mesos.emulator.internal;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
 
@@ -45,7 +48,7 @@ final class StateJson {
         } else if (v instanceof String s) {
             MesosJson.string(s, out);
         } else if (v instanceof Double d) {
-            out.append(d == Math.rint(d) && Math.abs(d) < 1e15 ? ((long) (double) d) + ".0" : d.toString());
+            number(d, out);
         } else {
             out.append(v);
         }
@@ -78,5 +81,41 @@ final class StateJson {
     @Override
     public String toString() {
         return out.toString();
+    }
+
+    /**
+     * A double as stout's {@code NumberWriter} prints it (M:3rdparty/stout/include/stout/jsonify.hpp): {@code %#.15g}
+     * with the trailing zeros cut and at least one digit after the point, so 0 is {@code 0.0}, 0.1 is {@code 0.1} and
+     * a timestamp is {@code 1700000000.12346}, never in exponent form. Outside the plain range of {@code %g} (below
+     * 1e-4 or from 1e15) Java's own form is used; no state value is that small or large.
+     */
+    static void number(double d, StringBuilder out) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            MesosJson.string(Double.isNaN(d) ? "NaN" : (d > 0 ? "Infinity" : "-Infinity"), out);
+            return;
+        }
+        if (d == 0) {
+            out.append(1 / d < 0 ? "-0.0" : "0.0");
+            return;
+        }
+        BigDecimal b = new BigDecimal(d).round(new MathContext(15, RoundingMode.HALF_EVEN));
+        int exponent = b.precision() - b.scale() - 1;
+        if (exponent < -4 || exponent >= 15) {
+            out.append(d);
+            return;
+        }
+        String s = b.toPlainString();
+        if (s.indexOf('.') < 0) {
+            out.append(s).append(".0");
+            return;
+        }
+        int end = s.length();
+        while (s.charAt(end - 1) == '0') {
+            end--;
+        }
+        out.append(s, 0, end);
+        if (s.charAt(end - 1) == '.') {
+            out.append('0');
+        }
     }
 }
