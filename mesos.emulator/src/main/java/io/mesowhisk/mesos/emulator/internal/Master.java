@@ -1362,6 +1362,7 @@ public final class Master {
             return;
         }
         t.statusUpdateState = head.getState();
+        t.addStatus(head);
         setMasterState(t, t.agentState);
         sendUpdate(t.framework, head);
         if (t.retry != null) {
@@ -1796,7 +1797,6 @@ public final class Master {
         j.field("version", "1.11.0");
         j.field("leader", leader >= 0 ? "master@" + config.host() + ":" + masterPorts[leader] : "");
         j.field("activated_slaves", agents.stream().filter(a -> a.state == AgentState.ACTIVE).count());
-        j.field("launched_tasks", launches);
         j.key("frameworks").array();
         for (Framework f : frameworks.values()) {
             frameworkJson(j, f);
@@ -1829,12 +1829,13 @@ public final class Master {
             j.key("used_resources").map(used.summary());
             j.key("offered_resources").map(offered.summary());
             j.key("unreserved_resources").map(a.total.allocatableTo("*").summary());
+            // M:src/common/http.cpp json(ObjectWriter*, Attributes): values stringified as Mesos does, not merged
             Map<String, Object> attrs = new LinkedHashMap<>();
             for (Protos.Attribute at : a.attributes) {
                 attrs.put(at.getName(), switch (at.getType()) {
                     case SCALAR -> at.getScalar().getValue();
                     case TEXT -> at.getText().getValue();
-                    case SET -> "{" + String.join(",", at.getSet().getItemList()) + "}";
+                    case SET -> ResourceBag.setText(at.getSet().getItemList());
                     case RANGES -> {
                         long[] r = new long[at.getRanges().getRangeCount() * 2];
                         for (int i = 0; i < at.getRanges().getRangeCount(); i++) {
@@ -1853,16 +1854,51 @@ public final class Master {
         return j.toString();
     }
 
+    /**
+     * A framework as the master's {@code FullFrameworkWriter} writes it (M:src/master/readonly_handler.cpp), with
+     * the fields the emulator has: {@code role} for a framework without MULTI_ROLE and {@code roles} for one with
+     * it, used and offered resources, {@code executors} always empty (no custom executors).
+     */
     private void frameworkJson(StateJson j, Framework f) {
+        ResourceBag used = new ResourceBag();
+        for (Task t : f.tasks.values()) {
+            if (!t.resourcesReleased && t.agent.state == AgentState.ACTIVE) {
+                used.add(t.resources);
+            }
+        }
+        ResourceBag offered = new ResourceBag();
+        for (Offer o : f.offers.values()) {
+            offered.add(o.resources);
+        }
+        FrameworkInfo info = f.info;
         j.begin();
         j.field("id", f.id);
-        j.field("name", f.info.getName());
-        j.field("user", f.info.getUser());
+        j.field("name", info.getName());
+        j.key("used_resources").map(used.summary());
+        j.key("offered_resources").map(offered.summary());
+        List<String> capabilities = new ArrayList<>();
+        for (FrameworkInfo.Capability c : info.getCapabilitiesList()) {
+            capabilities.add(c.getType().name());
+        }
+        j.key("capabilities").strings(capabilities);
+        j.field("hostname", info.getHostname());
+        j.field("webui_url", info.getWebuiUrl());
         j.field("active", f.active());
         j.field("connected", f.connected);
-        j.field("failover_timeout", f.info.getFailoverTimeout());
-        j.key("roles").strings(f.roles());
-        j.key("suppressed_roles").strings(new ArrayList<>(f.suppressed));
+        j.field("user", info.getUser());
+        j.field("failover_timeout", info.getFailoverTimeout());
+        j.field("checkpoint", info.getCheckpoint());
+        if (info.hasPrincipal()) {
+            j.field("principal", info.getPrincipal());
+        }
+        ResourceBag all = used.copy();
+        all.add(offered);
+        j.key("resources").map(all.summary());
+        if (f.multiRole()) {
+            j.key("roles").strings(info.getRolesList());
+        } else {
+            j.field("role", info.getRole());
+        }
         j.key("tasks").array();
         for (Task t : f.tasks.values()) {
             taskJson(j, t);
@@ -1873,34 +1909,32 @@ public final class Master {
             taskJson(j, t);
         }
         j.end(']');
+        // M:src/common/http.cpp json(ObjectWriter*, const Offer&): the stored offer always has its allocation_info
         j.key("offers").array();
         for (Offer o : f.offers.values()) {
             j.begin();
             j.field("id", o.id);
             j.field("framework_id", f.id);
-            j.field("slave_id", o.agent.id);
+            j.key("allocation_info").begin();
             j.field("role", o.role);
+            j.end('}');
+            j.field("slave_id", o.agent.id);
             j.key("resources").map(o.resources.summary());
             j.end('}');
         }
         j.end(']');
+        j.key("executors").array();
+        j.end(']');
+        if (info.hasLabels()) {
+            j.key("labels");
+            j.labels(info.getLabels());
+        }
         j.end('}');
     }
 
+    /** The master's view of a task: its latest state and the statuses the master has received. */
     static void taskJson(StateJson j, Task t) {
-        j.begin();
-        j.field("id", t.id());
-        j.field("name", t.info.getName());
-        j.field("framework_id", t.framework.id);
-        j.field("executor_id", t.info.hasExecutor() ? t.executorId : "");
-        j.field("slave_id", t.agent.id);
-        j.field("agent_id", t.agent.id);
-        j.field("state", t.state.name());
-        j.key("resources").map(t.resources.summary());
-        if (t.healthy != null) {
-            j.field("healthy", t.healthy);
-        }
-        j.end('}');
+        j.task(t, t.state, t.statuses);
     }
 
     public long updatesSent() {

@@ -166,6 +166,12 @@ final class Model {
         boolean killedByCompletionTimer;
         Boolean healthy;
         ContainerStatus containerStatus;
+        /**
+         * The master's Task.statuses: every update the master has received from the agent about this task, in order,
+         * an update in the same state as the one before replacing it, without its {@code data}. Filled only by
+         * {@link #addStatus}; read by the state views.
+         */
+        final List<TaskStatus> statuses = new ArrayList<>();
 
         Task(TaskInfo info, Framework framework, Agent agent, ResourceBag resources, String containerId,
              boolean docker) {
@@ -190,6 +196,21 @@ final class Model {
         /** The executor has begun killing the task (SIGTERM or {@code docker stop} sent), whoever asked. */
         boolean killing() {
             return killDeadlineNanos != Long.MAX_VALUE;
+        }
+
+        /**
+         * The master has received {@code status} from the agent (M:src/master/master.cpp {@code updateTask}): it
+         * joins {@link #statuses}, replacing the last entry if that is in the same state, and its {@code data} is
+         * dropped (MESOS-1746). A retry of the same update changes nothing.
+         */
+        void addStatus(TaskStatus status) {
+            TaskStatus s = status.hasData() ? status.toBuilder().clearData().build() : status;
+            int last = statuses.size() - 1;
+            if (last >= 0 && statuses.get(last).getState() == s.getState()) {
+                statuses.set(last, s);
+            } else {
+                statuses.add(s);
+            }
         }
     }
 

@@ -254,21 +254,40 @@ public final class ResourceBag {
         return b;
     }
 
-    /** Resources as Mesos's {@code /state} shows them: name → scalar or ranges text, summed over roles. */
+    /**
+     * Resources as Mesos's {@code /state} shows them (M:src/common/http.cpp {@code json(ObjectWriter*, Resources)}):
+     * cpus, gpus, mem and disk always, 0 when absent; every scalar summed over its roles; the ranges of one name
+     * merged into one ranges value and the items of one set joined, each written as Mesos stringifies a value
+     * ({@code [31000-31099, 32000-32099]}, {@code {a, b}}). Scalars come first, then ranges, then sets.
+     */
     public Map<String, Object> summary() {
-        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Long> scalars = new LinkedHashMap<>();
+        for (String name : List.of("cpus", "gpus", "mem", "disk")) {
+            scalars.put(name, 0L);
+        }
+        Map<String, long[]> ranges = new LinkedHashMap<>();
+        Map<String, TreeSet<String>> sets = new LinkedHashMap<>();
         for (Map.Entry<Key, Object> e : entries.entrySet()) {
             String name = e.getKey().name;
             Object v = e.getValue();
             if (v instanceof Long l) {
-                m.merge(name, l / 1000.0, (a, b) -> (Double) a + (Double) b);
+                scalars.merge(name, l, Long::sum);
             } else if (v instanceof long[] r) {
-                m.merge(name, rangesText(r), (a, b) -> a + "," + b);
+                ranges.merge(name, r, ResourceBag::union);
             } else {
-                m.merge(name, "{" + String.join(",", castSet(v)) + "}", (a, b) -> a + "," + b);
+                sets.computeIfAbsent(name, k -> new TreeSet<>()).addAll(castSet(v));
             }
         }
+        Map<String, Object> m = new LinkedHashMap<>();
+        scalars.forEach((name, millis) -> m.put(name, millis / 1000.0));
+        ranges.forEach((name, r) -> m.put(name, rangesText(r)));
+        sets.forEach((name, items) -> m.put(name, setText(items)));
         return m;
+    }
+
+    /** A set as Mesos stringifies a {@code Value.Set} (M:src/common/values.cpp): {@code {a, b}}. */
+    public static String setText(Iterable<String> items) {
+        return "{" + String.join(", ", items) + "}";
     }
 
     public static String rangesText(long[] r) {
