@@ -48,11 +48,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *   (10,000 offers) received and all offers declined again; compare with the 1 s allocation interval.</li>
  * </ul>
  *
- * <p>Both sides run a lot of JIT-compiled Jetty code, which takes ten seconds or more to reach its steady state on
+ * <p>Both sides run a lot of JIT-compiled Jetty code, which takes about a minute to reach its steady state on
  * two cores; the warm-up below is sized for that (shorter runs measure the compiler, not the emulator).
  */
 @Fork(1)
-@Warmup(iterations = 4, time = 5)
+@Warmup(iterations = 12, time = 5)
 @Measurement(iterations = 5, time = 5)
 public class EmulatorBenchmark {
 
@@ -286,10 +286,20 @@ public class EmulatorBenchmark {
             java.lang.management.ManagementFactory.getThreadMXBean();
         private final java.util.Map<Long, Long> seen = new java.util.HashMap<>();
 
-        /** Nanoseconds of CPU the emulator's threads used since the previous call. */
+        /**
+         * Nanoseconds of CPU the emulator's threads used since the previous call. Threads are listed through their
+         * thread group, which needs no safepoint (Thread.getAllStackTraces() would stop every thread each time).
+         */
         long sinceLast() {
+            ThreadGroup root = Thread.currentThread().getThreadGroup();
+            while (root.getParent() != null) {
+                root = root.getParent();
+            }
+            Thread[] all = new Thread[root.activeCount() + 64];
+            int n = root.enumerate(all, true);
             long total = 0;
-            for (Thread t : Thread.getAllStackTraces().keySet()) {
+            for (int i = 0; i < n; i++) {
+                Thread t = all[i];
                 if (!t.getName().startsWith("mesos-emulator")) {
                     continue;
                 }

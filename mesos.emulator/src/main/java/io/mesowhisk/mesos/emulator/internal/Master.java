@@ -744,8 +744,21 @@ public final class Master {
         private final Map<String, Map<String, Double>> byRole = new HashMap<>();
         private final Map<Framework, Map<String, Map<String, Double>>> byFramework = new HashMap<>();
         private final Map<String, List<Framework>> candidates = new java.util.TreeMap<>();
+        /** One framework in one role (the usual case): nothing to order, so no shares are counted. */
+        private final boolean single;
+        private final List<String> roles;
 
         Shares(List<Framework> active) {
+            for (Framework f : active) {
+                for (String role : f.roles()) {
+                    candidates.computeIfAbsent(role, r -> new ArrayList<>()).add(f);
+                }
+            }
+            roles = new ArrayList<>(candidates.keySet());
+            single = roles.size() == 1 && candidates.get(roles.get(0)).size() == 1;
+            if (single) {
+                return;
+            }
             for (Agent a : agents) {
                 if (a.state == AgentState.ACTIVE) {
                     addScalars(total, a.total);
@@ -761,26 +774,30 @@ public final class Master {
                     allocated(f, o.role, o.resources);
                 }
             }
-            for (Framework f : active) {
-                for (String role : f.roles()) {
-                    candidates.computeIfAbsent(role, r -> new ArrayList<>()).add(f);
-                }
-            }
         }
 
         void allocated(Framework f, String role, ResourceBag resources) {
+            if (single) {
+                return;
+            }
             addScalars(byRole.computeIfAbsent(role, r -> new HashMap<>()), resources);
             addScalars(byFramework.computeIfAbsent(f, k -> new HashMap<>()).computeIfAbsent(role,
                 r -> new HashMap<>()), resources);
         }
 
         List<String> rolesInOrder() {
-            List<String> roles = new ArrayList<>(candidates.keySet());
-            roles.sort(java.util.Comparator.comparingDouble((String r) -> dominant(byRole.get(r))));
-            return roles;
+            if (single) {
+                return roles;
+            }
+            List<String> sorted = new ArrayList<>(roles);
+            sorted.sort(java.util.Comparator.comparingDouble((String r) -> dominant(byRole.get(r))));
+            return sorted;
         }
 
         List<Framework> frameworksInOrder(String role) {
+            if (single) {
+                return candidates.get(role);
+            }
             List<Framework> list = new ArrayList<>(candidates.get(role));
             list.sort(java.util.Comparator.comparingDouble((Framework f) -> dominant(
                 byFramework.getOrDefault(f, Map.of()).get(role))).thenComparing(f -> f.id));
