@@ -37,10 +37,6 @@ class CommandTaskAndFilesTest {
         emu.close();
     }
 
-    private Protos.Offer offer() throws InterruptedException {
-        return s.await(Event.Type.OFFERS).getOffers().getOffers(0);
-    }
-
     private TaskStatus runToEnd(String id, TaskState end) throws Exception {
         s.ack(s.awaitUpdate(id, TaskState.TASK_STARTING));
         s.ack(s.awaitUpdate(id, TaskState.TASK_RUNNING));
@@ -59,7 +55,7 @@ class CommandTaskAndFilesTest {
 
     @Test
     void exitZeroFinishesAndStdoutIsReadableThroughFiles() throws Exception {
-        Protos.Offer o = offer();
+        Protos.Offer o = s.firstOffer();
         s.launch(o, TestScheduler.commandTask("echo", o,
             "echo \"$MESOS_EXECUTOR_ID|$MESOS_SANDBOX|${PORT0:-none}|$MESOS_FRAMEWORK_ID\"").build());
         TaskStatus done = runToEnd("echo", TaskState.TASK_FINISHED);
@@ -91,7 +87,7 @@ class CommandTaskAndFilesTest {
 
     @Test
     void readIsCappedAt64KiB() throws Exception {
-        Protos.Offer o = offer();
+        Protos.Offer o = s.firstOffer();
         s.launch(o, TestScheduler.commandTask("big", o, "head -c 100000 /dev/zero | tr '\\0' a").build());
         runToEnd("big", TaskState.TASK_FINISHED);
         String path = "/frameworks/" + s.frameworkId + "/executors/big/runs/latest/stdout";
@@ -103,7 +99,7 @@ class CommandTaskAndFilesTest {
 
     @Test
     void nonZeroExitFailsAndArgvFormRuns() throws Exception {
-        Protos.Offer o = offer();
+        Protos.Offer o = s.firstOffer();
         s.launch(o, TestScheduler.commandTask("fail", o, "exit 3").build(),
             TestScheduler.commandTask("argv", o, "/bin/sh").setCommand(Protos.CommandInfo.newBuilder()
                 .setShell(false).setValue("/bin/sh").addArguments("sh").addArguments("-c")
@@ -114,7 +110,7 @@ class CommandTaskAndFilesTest {
 
     @Test
     void killSendsSigtermAndHonoursGrace() throws Exception {
-        Protos.Offer o = offer();
+        Protos.Offer o = s.firstOffer();
         s.launch(o, TestScheduler.commandTask("sleep", o, "exec sleep 60").build());
         s.ack(s.awaitUpdate("sleep", TaskState.TASK_STARTING));
         s.ack(s.awaitUpdate("sleep", TaskState.TASK_RUNNING));
@@ -127,7 +123,7 @@ class CommandTaskAndFilesTest {
     @Test
     void tcpHealthCheckReallyProbes() throws Exception {
         try (java.net.ServerSocket server = new java.net.ServerSocket(0)) {
-            Protos.Offer o = offer();
+            Protos.Offer o = s.firstOffer();
             s.launch(o, TestScheduler.commandTask("hc", o, "exec sleep 60").setHealthCheck(Protos.HealthCheck
                 .newBuilder().setType(Protos.HealthCheck.Type.TCP).setDelaySeconds(0).setIntervalSeconds(0.05)
                 .setTcp(Protos.HealthCheck.TCPCheckInfo.newBuilder().setPort(server.getLocalPort()))).build());
@@ -142,7 +138,7 @@ class CommandTaskAndFilesTest {
 
     @Test
     void masterStateViewListsFrameworksAgentsTasks() throws Exception {
-        Protos.Offer o = offer();
+        Protos.Offer o = s.firstOffer();
         s.launch(o, TestScheduler.commandTask("st", o, "exec sleep 60").build());
         s.awaitUpdate("st", TaskState.TASK_STARTING);
         String state = get(emu.leaderUri().resolve("/state")).body();
@@ -155,7 +151,7 @@ class CommandTaskAndFilesTest {
 
     @Test
     void sigkillFollowsWhenSigtermIsIgnored() throws Exception {
-        Protos.Offer o = offer();
+        Protos.Offer o = s.firstOffer();
         s.launch(o, TestScheduler.commandTask("stubborn", o, "trap '' TERM; exec sleep 60").build());
         s.ack(s.awaitUpdate("stubborn", TaskState.TASK_STARTING));
         s.ack(s.awaitUpdate("stubborn", TaskState.TASK_RUNNING));
@@ -177,7 +173,7 @@ class CommandTaskAndFilesTest {
         });
         server.start();
         try {
-            Protos.Offer o = offer();
+            Protos.Offer o = s.firstOffer();
             s.launch(o, TestScheduler.commandTask("http", o, "exec sleep 60").setHealthCheck(Protos.HealthCheck
                     .newBuilder().setType(Protos.HealthCheck.Type.HTTP).setDelaySeconds(0).setIntervalSeconds(0.05)
                     .setHttp(Protos.HealthCheck.HTTPCheckInfo.newBuilder().setPort(server.getAddress().getPort())

@@ -41,18 +41,6 @@ class TaskRuntimeConformanceTest {
         emu.close();
     }
 
-    private Protos.Offer offer() throws InterruptedException {
-        return s.await(Event.Type.OFFERS).getOffers().getOffers(0);
-    }
-
-    /** Acks STARTING and RUNNING of a task and returns RUNNING. */
-    private TaskStatus started(String id) throws Exception {
-        s.ack(s.awaitUpdate(id, TaskState.TASK_STARTING));
-        TaskStatus running = s.awaitUpdate(id, TaskState.TASK_RUNNING);
-        s.ack(running);
-        return running;
-    }
-
     private String stdout(String taskId) throws Exception {
         return Files.readString(s.runs(emu, taskId).resolve("latest").resolve("stdout"));
     }
@@ -82,7 +70,7 @@ class TaskRuntimeConformanceTest {
     @Test
     void checkpointingFrameworkTasksGetRecoveryTimeoutAndSubscriptionBackoff() throws Exception {
         s.subscribe(TestScheduler.info().setCheckpoint(true).build());
-        Protos.Offer o = offer();
+        Protos.Offer o = s.firstOffer();
         String print = "echo \"${MESOS_CHECKPOINT}|${MESOS_RECOVERY_TIMEOUT-unset}|"
             + "${MESOS_SUBSCRIPTION_BACKOFF_MAX-unset}\"";
         Protos.TaskInfo.Builder overridden = TestScheduler.commandTask("own", o, print);
@@ -90,7 +78,7 @@ class TaskRuntimeConformanceTest {
             .addVariables(env("MESOS_RECOVERY_TIMEOUT", "1mins")));
         s.launch(o, TestScheduler.commandTask("cp", o, print).build(), overridden.build());
         for (String id : new String[] {"cp", "own"}) {
-            started(id);
+            s.started(id);
             s.ack(s.awaitUpdate(id, TaskState.TASK_FINISHED));
         }
         assertEquals("1|15mins|2secs\n", stdout("cp"));
@@ -100,9 +88,9 @@ class TaskRuntimeConformanceTest {
 
         s = new TestScheduler(emu.leaderUri(), true);
         s.subscribe(TestScheduler.info().setName("no-checkpoint").build());
-        Protos.Offer p = offer();
+        Protos.Offer p = s.firstOffer();
         s.launch(p, TestScheduler.commandTask("plain", p, print).build());
-        started("plain");
+        s.started("plain");
         s.ack(s.awaitUpdate("plain", TaskState.TASK_FINISHED));
         assertEquals("0|unset|unset\n", stdout("plain"));
     }
@@ -115,11 +103,11 @@ class TaskRuntimeConformanceTest {
     @Test
     void dockerKillReportsTheContainersExitStatus() throws Exception {
         s.subscribe(TestScheduler.info().build());
-        Protos.Offer o = offer();
+        Protos.Offer o = s.firstOffer();
         s.launch(o, TestScheduler.dockerTask("term", o, 0.1, 32).build(),
             TestScheduler.dockerTask("nograce", o, 0.1, 32).build());
-        started("term");
-        started("nograce");
+        s.started("term");
+        s.started("nograce");
         kill("term", null);
         TaskStatus term = s.awaitUpdate("term", TaskState.TASK_KILLED);
         assertEquals("Container exited with status 143", term.getMessage());
@@ -151,11 +139,11 @@ class TaskRuntimeConformanceTest {
     void commandTaskPastMaxCompletionTimeIsKilledAtOnceAndFails() throws Exception {
         s.subscribe(TestScheduler.info().addCapabilities(TestScheduler.cap(
             Protos.FrameworkInfo.Capability.Type.TASK_KILLING_STATE)).build());
-        Protos.Offer o = offer();
+        Protos.Offer o = s.firstOffer();
         s.launch(o, TestScheduler.commandTask("slow", o, "trap '' TERM; while :; do sleep 1; done")
             .setKillPolicy(grace(Duration.ofMinutes(10)))
             .setMaxCompletionTime(duration(Duration.ofMillis(300))).build());
-        started("slow");
+        s.started("slow");
         TaskStatus failed = s.awaitUpdate("slow", TaskState.TASK_FAILED);
         assertEquals(TaskStatus.Reason.REASON_MAX_COMPLETION_TIME_REACHED, failed.getReason());
         assertEquals("Command terminated with signal Killed", failed.getMessage());
@@ -172,10 +160,10 @@ class TaskRuntimeConformanceTest {
     @Test
     void killBeforeMaxCompletionTimeCancelsTheTimer() throws Exception {
         s.subscribe(TestScheduler.info().build());
-        Protos.Offer o = offer();
+        Protos.Offer o = s.firstOffer();
         s.launch(o, TestScheduler.commandTask("k", o, "trap 'sleep 2; exit 0' TERM; while :; do sleep 1; done")
             .setMaxCompletionTime(duration(Duration.ofSeconds(1))).build());
-        started("k");
+        s.started("k");
         kill("k", grace(Duration.ofMinutes(1)));
         TaskStatus killed = s.awaitUpdate("k", TaskState.TASK_KILLED);
         assertEquals("Command exited with status 0", killed.getMessage());
@@ -190,10 +178,10 @@ class TaskRuntimeConformanceTest {
     void dockerTaskPastMaxCompletionTimeFails() throws Exception {
         s.subscribe(TestScheduler.info().addCapabilities(TestScheduler.cap(
             Protos.FrameworkInfo.Capability.Type.TASK_KILLING_STATE)).build());
-        Protos.Offer o = offer();
+        Protos.Offer o = s.firstOffer();
         s.launch(o, TestScheduler.dockerTask("d", o, 0.1, 32).setKillPolicy(grace(Duration.ofMinutes(10)))
             .setMaxCompletionTime(duration(Duration.ofMillis(200))).build());
-        started("d");
+        s.started("d");
         TaskStatus failed = s.awaitUpdate("d", TaskState.TASK_FAILED);
         assertEquals(TaskStatus.Reason.REASON_MAX_COMPLETION_TIME_REACHED, failed.getReason());
         assertEquals("Container exited with status 137", failed.getMessage());
@@ -233,7 +221,7 @@ class TaskRuntimeConformanceTest {
     void dockerRunningCarriesInspectDataAndTheContainersAddress() throws Exception {
         s.subscribe(TestScheduler.info().addCapabilities(TestScheduler.cap(
             Protos.FrameworkInfo.Capability.Type.TASK_KILLING_STATE)).build());
-        Protos.Offer o = offer();
+        Protos.Offer o = s.firstOffer();
         Protos.TaskInfo.Builder bridge = TestScheduler.dockerTask("bridge", o, 0.1, 32)
             .setHealthCheck(Protos.HealthCheck.newBuilder().setType(Protos.HealthCheck.Type.COMMAND)
                 .setDelaySeconds(0).setCommand(Protos.CommandInfo.newBuilder().setValue("true")));

@@ -41,18 +41,6 @@ class TaskTerminationConformanceTest {
         emu.close();
     }
 
-    private Protos.Offer offer() throws InterruptedException {
-        return s.await(Event.Type.OFFERS).getOffers().getOffers(0);
-    }
-
-    /** Acks STARTING and RUNNING of a task and returns RUNNING. */
-    private TaskStatus started(String id) throws Exception {
-        s.ack(s.awaitUpdate(id, TaskState.TASK_STARTING));
-        TaskStatus running = s.awaitUpdate(id, TaskState.TASK_RUNNING);
-        s.ack(running);
-        return running;
-    }
-
     private void kill(String id) throws Exception {
         s.post(s.call(Call.Type.KILL).setKill(Call.Kill.newBuilder()
             .setTaskId(Protos.TaskID.newBuilder().setValue(id))).build());
@@ -76,10 +64,10 @@ class TaskTerminationConformanceTest {
     @Test
     void taskEndingCleanlyOnSigtermAfterKillIsKilled() throws Exception {
         s.subscribe(TestScheduler.info().build());
-        Protos.Offer o = offer();
+        Protos.Offer o = s.firstOffer();
         s.launch(o, TestScheduler.commandTask("clean", o, "trap 'exit 0' TERM; while :; do sleep 1; done")
             .setKillPolicy(grace(Duration.ofMinutes(10))).build());
-        started("clean");
+        s.started("clean");
         kill("clean");
         TaskStatus killed = s.awaitUpdate("clean", TaskState.TASK_KILLED);
         assertEquals("Command exited with status 0", killed.getMessage());
@@ -94,7 +82,7 @@ class TaskTerminationConformanceTest {
     @Test
     void signalDeathWithoutKillIsFailedAndNamesTheSignal() throws Exception {
         s.subscribe(TestScheduler.info().build());
-        Protos.Offer o = offer();
+        Protos.Offer o = s.firstOffer();
         Map<String, String> expected = Map.of(
             "hup", "Command terminated with signal Hangup",
             "sigkill", "Command terminated with signal Killed",
@@ -106,7 +94,7 @@ class TaskTerminationConformanceTest {
             TestScheduler.commandTask("segv", o, "ulimit -c 0; kill -s SEGV $$").build(),
             TestScheduler.commandTask("usr2", o, "kill -s USR2 $$").build());
         for (Map.Entry<String, String> e : expected.entrySet()) {
-            started(e.getKey());
+            s.started(e.getKey());
             TaskStatus failed = s.awaitUpdate(e.getKey(), TaskState.TASK_FAILED);
             s.ack(failed);
             assertEquals(e.getValue(), failed.getMessage());
@@ -123,7 +111,7 @@ class TaskTerminationConformanceTest {
     void healthCheckKillTakesTheKillPathAndItsTerminalUpdateHasNoReason() throws Exception {
         s.subscribe(TestScheduler.info().addCapabilities(TestScheduler.cap(
             Protos.FrameworkInfo.Capability.Type.TASK_KILLING_STATE)).build());
-        Protos.Offer o = offer();
+        Protos.Offer o = s.firstOffer();
         // on SIGTERM the task waits for the file "go" in its sandbox, then exits 0
         s.launch(o, TestScheduler.commandTask("hk", o,
                 "trap 'while [ ! -e go ]; do sleep 0.05; done; exit 0' TERM; while :; do sleep 1; done")
@@ -131,7 +119,7 @@ class TaskTerminationConformanceTest {
             .setHealthCheck(Protos.HealthCheck.newBuilder().setType(Protos.HealthCheck.Type.COMMAND)
                 .setDelaySeconds(0).setIntervalSeconds(0.05).setGracePeriodSeconds(0).setConsecutiveFailures(1)
                 .setCommand(Protos.CommandInfo.newBuilder().setValue("exit 1"))).build());
-        TaskStatus running = started("hk");
+        TaskStatus running = s.started("hk");
         TaskStatus unhealthy = s.await(e -> e.getType() == Event.Type.UPDATE
             && e.getUpdate().getStatus().getState() == TaskState.TASK_RUNNING
             && e.getUpdate().getStatus().hasHealthy()).getUpdate().getStatus();
@@ -161,9 +149,9 @@ class TaskTerminationConformanceTest {
             info.addCapabilities(TestScheduler.cap(Protos.FrameworkInfo.Capability.Type.PARTITION_AWARE));
         }
         s.subscribe(info.build());
-        Protos.Offer o = offer();
+        Protos.Offer o = s.firstOffer();
         s.launch(o, TestScheduler.dockerTask("u", o, 0.1, 32).build());
-        started("u");
+        s.started("u");
         emu.partitionAgent(0);
         s.awaitUpdate("u", partitionAware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST);
 
@@ -209,7 +197,7 @@ class TaskTerminationConformanceTest {
     @Test
     void startingCarriesTheSameContainerStatusAsRunning() throws Exception {
         s.subscribe(TestScheduler.info().build());
-        Protos.Offer o = offer();
+        Protos.Offer o = s.firstOffer();
         s.launch(o, TestScheduler.commandTask("cmd", o, "exec sleep 60").build(),
             TestScheduler.dockerTask("docker", o, 0.1, 32).build());
         for (String id : new String[] {"cmd", "docker"}) {

@@ -239,6 +239,19 @@ final class TestScheduler implements AutoCloseable {
         return Call.newBuilder().setType(type).setFrameworkId(Protos.FrameworkID.newBuilder().setValue(frameworkId));
     }
 
+    /** The first offer of the next OFFERS event. */
+    Protos.Offer firstOffer() throws InterruptedException {
+        return await(Event.Type.OFFERS).getOffers().getOffers(0);
+    }
+
+    /** Acknowledges a task's STARTING and RUNNING and returns RUNNING. */
+    Protos.TaskStatus started(String taskId) throws Exception {
+        ack(awaitUpdate(taskId, Protos.TaskState.TASK_STARTING));
+        Protos.TaskStatus running = awaitUpdate(taskId, Protos.TaskState.TASK_RUNNING);
+        ack(running);
+        return running;
+    }
+
     void ack(Protos.TaskStatus status) throws Exception {
         HttpResponse<String> r = post(call(Call.Type.ACKNOWLEDGE).setAcknowledge(Call.Acknowledge.newBuilder()
             .setAgentId(status.getAgentId()).setTaskId(status.getTaskId()).setUuid(status.getUuid())).build());

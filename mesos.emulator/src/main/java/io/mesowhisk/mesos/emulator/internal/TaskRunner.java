@@ -388,26 +388,11 @@ final class TaskRunner {
         }
     }
 
+    /** {@code v} as a JSON string literal. */
     private static String json(String v) {
-        StringBuilder b = new StringBuilder(v.length() + 2).append('"');
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+        StringBuilder b = new StringBuilder(v.length() + 2);
+        MesosJson.string(v, b);
+        return b.toString();
     }
 
     private final class Simulated implements Model.Runtime {
