@@ -492,7 +492,7 @@ public final class Master {
         return "{ " + String.join(", ", items) + " }";
     }
 
-    /** A double as C++'s {@code operator<<} writes it (stout's {@code stringify}): %g with 6 digits, no padding. */
+    /** A double as C++'s {@code operator<<} writes it (stout's {@code stringify}): {@code %g}, 6 digits. */
     static String cppDouble(double d) {
         if (Double.isNaN(d)) {
             return "nan";
@@ -500,19 +500,7 @@ public final class Master {
         if (Double.isInfinite(d)) {
             return d > 0 ? "inf" : "-inf";
         }
-        if (d == 0) {
-            return "0";
-        }
-        java.math.BigDecimal rounded = new java.math.BigDecimal(d).round(new java.math.MathContext(6));
-        int exponent = rounded.precision() - rounded.scale() - 1;
-        if (exponent < -4 || exponent >= 6) {
-            String digits = rounded.unscaledValue().abs().toString().replaceAll("0+$", "");
-            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
-            return (d < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+")
-                + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
-        }
-        String plain = rounded.toPlainString();
-        return plain.contains(".") ? plain.replaceAll("0+$", "").replaceAll("\\.$", "") : plain;
+        return StateJson.printfG(d, 6);
     }
 
     private void disconnected(Framework f, Stream stream) {

@@ -115,29 +115,41 @@ final class StateJson {
             MesosJson.string(Double.isNaN(d) ? "NaN" : (d > 0 ? "Infinity" : "-Infinity"), out);
             return;
         }
-        if (d == 0) {
-            out.append(1 / d < 0 ? "-0.0" : "0.0");
-            return;
-        }
-        BigDecimal b = new BigDecimal(d).round(new MathContext(15, RoundingMode.HALF_EVEN));
-        int exponent = b.precision() - b.scale() - 1;
-        if (exponent < -4 || exponent >= 15) {
+        if (d != 0 && (Math.abs(d) < 1e-4 || decimalExponent(d, 15) >= 15)) {
             out.append(d);
             return;
         }
-        String s = b.toPlainString();
-        if (s.indexOf('.') < 0) {
-            out.append(s).append(".0");
-            return;
+        String g = printfG(d, 15);
+        out.append(g);
+        if (g.indexOf('.') < 0) {
+            out.append(".0");
         }
-        int end = s.length();
-        while (s.charAt(end - 1) == '0') {
-            end--;
+    }
+
+    /**
+     * C's {@code %.<precision>g} without the {@code #} flag, as printf and C++ streams write a double: {@code
+     * precision} significant digits, rounded half-even from the exact binary value, trailing zeros and a bare point
+     * dropped, exponent form ({@code 1e+17}) when the exponent is below -4 or not below the precision.
+     */
+    static String printfG(double d, int precision) {
+        if (d == 0) {
+            return 1 / d < 0 ? "-0" : "0";
         }
-        out.append(s, 0, end);
-        if (s.charAt(end - 1) == '.') {
-            out.append('0');
+        BigDecimal rounded = new BigDecimal(d).round(new MathContext(precision, RoundingMode.HALF_EVEN));
+        int exponent = rounded.precision() - rounded.scale() - 1;
+        if (exponent < -4 || exponent >= precision) {
+            String digits = rounded.unscaledValue().abs().toString().replaceAll("0+$", "");
+            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+            return (d < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+")
+                + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
         }
+        String plain = rounded.toPlainString();
+        return plain.indexOf('.') < 0 ? plain : plain.replaceAll("0+$", "").replaceAll("\\.$", "");
+    }
+
+    private static int decimalExponent(double d, int precision) {
+        BigDecimal rounded = new BigDecimal(d).round(new MathContext(precision, RoundingMode.HALF_EVEN));
+        return rounded.precision() - rounded.scale() - 1;
     }
 
     // ------------------------------------------------------------------ Mesos's state model

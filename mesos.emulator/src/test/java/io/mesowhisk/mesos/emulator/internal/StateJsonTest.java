@@ -134,4 +134,15 @@ class StateJsonTest {
         assertEquals("{cpus=0.0, gpus=0.0, mem=10.0, disk=0.0, foo=1.75, ports=[1-6, 10-10], s={x, y, z}}",
             b.summary().toString());
     }
+
+    @Test
+    void printfGWritesDoublesAsCAndCppStreamsDo() {
+        assertEquals("1e+17", StateJson.printfG(1e17, 6));
+        assertEquals("1.23457e+08", StateJson.printfG(123456789, 6));
+        assertEquals("0.5", StateJson.printfG(0.5, 6));
+        assertEquals("-0.0001234", StateJson.printfG(-0.0001234, 6));
+        assertEquals("1.5e-05", StateJson.printfG(0.000015, 6));
+        assertEquals("100000", StateJson.printfG(100000, 6));
+        assertEquals("1700000000.12346", StateJson.printfG(1700000000.123456789, 15));
+    }
 }
