@@ -26,6 +26,8 @@ class StandaloneAndComponentTest {
             .getMessage().contains("Unknown option '--bogus'"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> MainAccess.parse("--heartbeat", "soon"))
             .getMessage().contains("--heartbeat expects a duration"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> MainAccess.parse("--gc-delay", "-5s"))
+            .getMessage().contains("--gc-delay must not be negative, got '-5s'"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> MainAccess.parse("--resources", "cpus:x"))
             .getMessage().contains("'cpus:x'"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> MainAccess.parse("--port"))

@@ -152,7 +152,16 @@ public final class Main {
     }
 
     /** {@code 15s}, {@code 500ms}, {@code 2m}, {@code 1h}, or ISO-8601 ({@code PT15S}). */
+    /** A non-negative duration; a negative or unreadable one is refused naming the option. */
     static Duration duration(String name, String value) {
+        Duration d = parseDuration(name, value);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative, got '" + value + "'");
+        }
+        return d;
+    }
+
+    private static Duration parseDuration(String name, String value) {
         String v = value.trim();
         try {
             if (v.startsWith("PT") || v.startsWith("pt")) {
