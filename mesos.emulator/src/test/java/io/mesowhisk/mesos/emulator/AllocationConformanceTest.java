@@ -117,4 +117,41 @@ class AllocationConformanceTest {
             Protos.FrameworkInfo.Capability.Type.GPU_RESOURCES)).build());
         assertEquals(List.of(emu.agentId(0)), agentsOf(gpu.await(Event.Type.OFFERS)));
     }
+
+    private static void declineForAnHour(TestScheduler s, Protos.Offer o) throws Exception {
+        assertEquals(202, s.post(s.call(Call.Type.DECLINE).setDecline(Call.Decline.newBuilder().addOfferIds(o.getId())
+            .setFilters(Protos.Filters.newBuilder().setRefuseSeconds(3600))).build()).statusCode());
+    }
+
+    private TestScheduler resubscribe(TestScheduler old, Protos.FrameworkInfo.Builder info) throws Exception {
+        return scheduler(info.setId(Protos.FrameworkID.newBuilder().setValue(old.frameworkId)).build());
+    }
+
+    @Test
+    void aFrameworkThatDisconnectsLosesItsDeclineFilters() throws Exception {
+        emu = MesosEmulator.builder().agents(1).heartbeatInterval(Duration.ofSeconds(5))
+            .allocationInterval(Duration.ofMillis(20)).start();
+        Protos.FrameworkInfo.Builder info = TestScheduler.info().setFailoverTimeout(60);
+        TestScheduler first = scheduler(info.build());
+        declineForAnHour(first, first.firstOffer());
+        emu.cutStream(first.frameworkId);
+        first.awaitEnd();
+        // deactivation clears the allocator's filters (hierarchical.cpp deactivateFramework): offered again at once
+        TestScheduler again = resubscribe(first, info);
+        assertEquals(emu.agentId(0), again.firstOffer().getAgentId().getValue());
+    }
+
+    @Test
+    void aResubscriptionThatUnsuppressesARoleClearsItsFilters() throws Exception {
+        emu = MesosEmulator.builder().agents(1).heartbeatInterval(Duration.ofSeconds(5))
+            .allocationInterval(Duration.ofMillis(20)).start();
+        Protos.FrameworkInfo.Builder info = TestScheduler.info().setFailoverTimeout(60);
+        TestScheduler first = scheduler(info.build());
+        declineForAnHour(first, first.firstOffer());
+        assertEquals(202, first.post(first.call(Call.Type.SUPPRESS).build()).statusCode());
+        // a failover (the old stream still open) keeps the filters, but the role leaving the suppressed set is
+        // revived, its filters cleared (hierarchical.cpp updateFramework → reviveRoles)
+        TestScheduler again = resubscribe(first, info);
+        assertEquals(emu.agentId(0), again.firstOffer().getAgentId().getValue());
+    }
 }

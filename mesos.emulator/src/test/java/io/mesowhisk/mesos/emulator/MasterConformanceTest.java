@@ -368,4 +368,19 @@ class MasterConformanceTest {
         assertEquals(1, s.seen.stream().filter(e -> e.getType() == Event.Type.UPDATE
             && e.getUpdate().getStatus().getState() == TaskState.TASK_KILLING).count(), s.summary());
     }
+
+    @Test
+    void pidsAndIpsAreNumericWhenTheHostIsAName() throws Exception {
+        emu = emulator().host("localhost").start();
+        TestScheduler s = scheduler();
+        s.subscribe(TestScheduler.info().build());
+        Protos.MasterInfo info = s.await(Event.Type.SUBSCRIBED).getSubscribed().getMasterInfo();
+        int port = emu.leaderUri().getPort();
+        assertEquals("localhost", info.getHostname());
+        assertEquals("master@127.0.0.1:" + port, info.getPid());
+        assertEquals("127.0.0.1", info.getAddress().getIp());
+        assertEquals("localhost", info.getAddress().getHostname());
+        Protos.Offer o = offer(s);
+        assertEquals("127.0.0.1", o.getUrl().getAddress().getIp());
+    }
 }

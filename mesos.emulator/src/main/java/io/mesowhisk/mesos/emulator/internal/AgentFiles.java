@@ -78,7 +78,7 @@ final class AgentFiles {
         j.begin();
         j.field("id", a.id);
         j.field("hostname", a.hostname);
-        j.field("pid", "slave(1)@" + master.config.host() + ":" + a.httpPort);
+        j.field("pid", "slave(1)@" + master.ip + ":" + a.httpPort);
         j.field("master_hostname", master.config.host());
         j.key("flags").map(Map.of("work_dir", master.workDir().toString()));
         j.key("resources").map(a.total.summary());

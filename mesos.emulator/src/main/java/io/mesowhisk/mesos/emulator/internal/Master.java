@@ -83,6 +83,11 @@ public final class Master {
      */
     private final java.util.SplittableRandom random = new java.util.SplittableRandom();
 
+    /**
+     * The numeric address of {@code config.host()}, which libprocess puts in every pid and {@code ip} field (the
+     * host itself when it cannot be resolved); hostnames stay in the {@code hostname} fields.
+     */
+    final String ip;
     /** Null when sandboxes are kept until the emulator stops. */
     private final SandboxGc gc;
 
@@ -92,6 +97,7 @@ public final class Master {
         this.masterPorts = masterPorts;
         this.leader = 0;
         this.runner = new TaskRunner(this);
+        this.ip = numericAddress(config.host());
         this.gc = config.sandboxGcDelay() == null ? null : new SandboxGc(this, config.sandboxGcDelay().toNanos());
     }
 
@@ -182,13 +188,21 @@ public final class Master {
             .setId(masterId)
             .setIp(ipv4NetworkOrder(config.host()))
             .setPort(port)
-            .setPid("master@" + config.host() + ":" + port)
+            .setPid("master@" + ip + ":" + port)
             .setHostname(config.host())
             .setVersion("1.11.0")
-            .setAddress(Protos.Address.newBuilder().setHostname(config.host()).setIp(config.host()).setPort(port))
+            .setAddress(Protos.Address.newBuilder().setHostname(config.host()).setIp(ip).setPort(port))
             .addCapabilities(Protos.MasterInfo.Capability.newBuilder()
                 .setType(Protos.MasterInfo.Capability.Type.AGENT_UPDATE))
             .build();
+    }
+
+    private static String numericAddress(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            return host;
+        }
     }
 
     private static int ipv4NetworkOrder(String host) {
@@ -315,11 +329,13 @@ public final class Master {
                 f.failoverTimer = null;
             }
             // user and checkpoint changes are ignored on resubscription
+            List<String> oldRoles = f.roles();
             f.info = info.toBuilder().setUser(f.info.getUser()).setCheckpoint(f.info.getCheckpoint())
                 .setId(FrameworkID.newBuilder().setValue(fid)).build();
             for (Offer o : new ArrayList<>(f.offers.values())) {
                 removeOffer(o, false); // discarded without RESCIND, regenerated later
             }
+            updateRoles(f, oldRoles, call.getSubscribe().getSuppressedRolesList());
         } else {
             if (fid.isEmpty()) {
                 fid = masterId + "-" + String.format("%04d", nextFrameworkId++);
@@ -503,6 +519,26 @@ public final class Master {
         return StateJson.printfG(d, 6);
     }
 
+    /**
+     * The allocator's side of a changed FrameworkInfo (SUBSCRIBE of a known framework or UPDATE_FRAMEWORK; the
+     * caller then sets the new suppressed roles), as {@code HierarchicalAllocatorProcess::updateFramework} does it:
+     * a role the framework left loses its filters; a role that leaves the suppressed set is revived, its filters
+     * cleared.
+     */
+    private void updateRoles(Framework f, List<String> oldRoles, List<String> newSuppressed) {
+        List<String> roles = f.roles();
+        for (String r : oldRoles) {
+            if (!roles.contains(r)) {
+                clearFilters(f, r);
+            }
+        }
+        for (String r : f.suppressed) {
+            if (!newSuppressed.contains(r) && roles.contains(r)) {
+                clearFilters(f, r);
+            }
+        }
+    }
+
     private void disconnected(Framework f, Stream stream) {
         cancelHeartbeat(stream);
         if (f.stream != stream || f.removed) {
@@ -513,6 +549,7 @@ public final class Master {
         for (Offer o : new ArrayList<>(f.offers.values())) {
             removeOffer(o, false);
         }
+        f.filters.clear(); // a deactivated framework loses its filters (hierarchical.cpp deactivateFramework)
         long timeout = (long) (f.info.getFailoverTimeout() * 1e9);
         LOG.debug("Framework {} disconnected; failover timeout {} ns", f.id, timeout);
         f.failoverTimer = loop.schedule(guard(() -> {
@@ -581,17 +618,14 @@ public final class Master {
         if (error != null) {
             return new Reply(400, "'UpdateFramework' call is not valid: " + error);
         }
+        List<String> oldRoles = f.roles();
         f.info = info;
         for (Offer o : new ArrayList<>(f.offers.values())) {
             if (!roles.contains(o.role)) {
                 rescind(o);
             }
         }
-        for (String r : new ArrayList<>(f.suppressed)) {
-            if (!update.getSuppressedRolesList().contains(r)) {
-                clearFilters(f, r);
-            }
-        }
+        updateRoles(f, oldRoles, update.getSuppressedRolesList());
         f.suppressed.clear();
         f.suppressed.addAll(update.getSuppressedRolesList());
         return new Reply(200, "");
@@ -835,7 +869,7 @@ public final class Master {
             .setAgentId(AgentID.newBuilder().setValue(a.id))
             .setHostname(a.hostname)
             .setUrl(Protos.URL.newBuilder().setScheme("http")
-                .setAddress(Protos.Address.newBuilder().setHostname(a.hostname).setIp(config.host())
+                .setAddress(Protos.Address.newBuilder().setHostname(a.hostname).setIp(ip)
                     .setPort(a.httpPort))
                 .setPath("/slave(1)"))
             .addAllResources(resources.toProtos(
@@ -1797,10 +1831,10 @@ public final class Master {
         j.begin();
         j.field("id", masterId);
         int port = leader >= 0 ? masterPorts[leader] : masterPorts[0];
-        j.field("pid", "master@" + config.host() + ":" + port);
+        j.field("pid", "master@" + ip + ":" + port);
         j.field("hostname", config.host());
         j.field("version", "1.11.0");
-        j.field("leader", leader >= 0 ? "master@" + config.host() + ":" + masterPorts[leader] : "");
+        j.field("leader", leader >= 0 ? "master@" + ip + ":" + masterPorts[leader] : "");
         j.field("activated_slaves", agents.stream().filter(a -> a.state == AgentState.ACTIVE).count());
         j.key("frameworks").array();
         for (Framework f : frameworks.values()) {
@@ -1821,7 +1855,7 @@ public final class Master {
             j.field("id", a.id);
             j.field("hostname", a.hostname);
             j.field("port", a.httpPort);
-            j.field("pid", "slave(1)@" + config.host() + ":" + a.httpPort);
+            j.field("pid", "slave(1)@" + ip + ":" + a.httpPort);
             j.field("active", a.state == AgentState.ACTIVE);
             j.key("resources").map(a.total.summary());
             ResourceBag used = a.total.copy();

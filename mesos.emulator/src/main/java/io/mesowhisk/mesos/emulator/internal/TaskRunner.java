@@ -590,7 +590,7 @@ final class TaskRunner {
     }
 
     private void environment(Task t, CommandInfo cmd, Map<String, String> env) {
-        String endpoint = master.config.host() + ":" + t.agent.httpPort;
+        String endpoint = master.ip + ":" + t.agent.httpPort;
         env.put("MESOS_FRAMEWORK_ID", t.framework.id);
         env.put("MESOS_EXECUTOR_ID", t.executorId);
         env.put("MESOS_DIRECTORY", t.sandbox.toString());
@@ -625,7 +625,7 @@ final class TaskRunner {
         Protos.ContainerStatus.Builder b = Protos.ContainerStatus.newBuilder()
             .setContainerId(Protos.ContainerID.newBuilder().setValue(t.containerId))
             .addNetworkInfos(Protos.NetworkInfo.newBuilder()
-                .addIpAddresses(Protos.NetworkInfo.IPAddress.newBuilder().setIpAddress(master.config.host())));
+                .addIpAddresses(Protos.NetworkInfo.IPAddress.newBuilder().setIpAddress(master.ip)));
         if (executorPid != null) {
             b.setExecutorPid(executorPid.intValue());
         }
