@@ -24,7 +24,7 @@ class OffersAndTasksTest {
     void start() throws Exception {
         emu = MesosEmulator.builder().agents(2)
             .agent(0, AgentSpec.of("cpus:2;mem:1024;disk:100;ports:[31000-31009];cpus(web):1", "rack:r1;level:3;"
-                + "slots:[1-4];zones:{a,b}"))
+                + "slots:[1-4];zone:us east 1"))
             .heartbeatInterval(Duration.ofMillis(200)).allocationInterval(Duration.ofMillis(30))
             .statusUpdateRetryInterval(Duration.ofMillis(300)).start();
         s = new TestScheduler(emu.leaderUri(), true);
@@ -58,7 +58,8 @@ class OffersAndTasksTest {
         assertEquals(Protos.Value.Type.TEXT, o.getAttributes(0).getType());
         assertEquals(Protos.Value.Type.SCALAR, o.getAttributes(1).getType());
         assertEquals(Protos.Value.Type.RANGES, o.getAttributes(2).getType());
-        assertEquals(Protos.Value.Type.SET, o.getAttributes(3).getType());
+        // values::parse drops every space
+        assertEquals("useast1", o.getAttributes(3).getText().getValue());
         // the role-reserved cpus come with role "web", unreserved ones with "*"
         assertTrue(o.getResourcesList().stream().anyMatch(r -> r.getName().equals("cpus") && r.getRole().equals("web")
             && r.getScalar().getValue() == 1.0));

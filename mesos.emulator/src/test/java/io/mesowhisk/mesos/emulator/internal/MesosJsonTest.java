@@ -119,5 +119,21 @@ class MesosJsonTest {
         e = assertThrows(IllegalArgumentException.class, () -> SpecParser.resources("ports:[32000-31000]"));
         assertTrue(e.getMessage().contains("32000-31000"), e.getMessage());
         assertEquals(4.0, SpecParser.resources("cpus:2;cpus(web):2").scalar("cpus"));
+        // as Mesos's values::parse and Attributes::parse: sets are no attribute type, brackets must match and open
+        // the value, numbers are C++'s (no Java suffixes), text otherwise
+        e = assertThrows(IllegalArgumentException.class, () -> SpecParser.attributes("zone:{a,b}"));
+        assertTrue(e.getMessage().endsWith("Bad type for attribute zone text {a,b} type SET"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> SpecParser.attributes("t:a[b"));
+        assertTrue(e.getMessage().endsWith("error Mismatched brackets"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> SpecParser.attributes("t:a[b]"));
+        assertTrue(e.getMessage().endsWith("error Unexpected '[' found"), e.getMessage());
+        assertEquals("1d", SpecParser.attributes("zone:1d").get(0).getText().getValue());
+        assertEquals(5.0, SpecParser.attributes("lvl:+5").get(0).getScalar().getValue());
+        assertEquals(2, SpecParser.attributes("a:1\nb:2").size());
+        e = assertThrows(IllegalArgumentException.class, () -> SpecParser.resources("cpus:2d"));
+        assertTrue(e.getMessage().endsWith("Bad type for resource cpus value 2d type TEXT"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> SpecParser.resources("cpus:4:5"));
+        assertTrue(e.getMessage().endsWith("missing or extra ':' in cpus:4:5"), e.getMessage());
+        assertEquals(4.0, SpecParser.resources("cpus::4").scalar("cpus"));
     }
 }
