@@ -192,8 +192,11 @@ public final class Master {
             .setHostname(config.host())
             .setVersion("1.11.0")
             .setAddress(Protos.Address.newBuilder().setHostname(config.host()).setIp(ip).setPort(port))
+            // a 1.11 master also has QUOTA_V2 (M:src/master/constants.cpp), which the protos here do not define
             .addCapabilities(Protos.MasterInfo.Capability.newBuilder()
                 .setType(Protos.MasterInfo.Capability.Type.AGENT_UPDATE))
+            .addCapabilities(Protos.MasterInfo.Capability.newBuilder()
+                .setType(Protos.MasterInfo.Capability.Type.AGENT_DRAINING))
             .build();
     }
 
