@@ -26,7 +26,14 @@ public final class SpecParser {
     private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile(
         "[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|[+-]?(inf|infinity|nan)", java.util.regex.Pattern.CASE_INSENSITIVE);
 
+    /**
+     * {@code --resources}: a JSON array of Resource objects, as {@code Resources::fromString} tries first (roles as
+     * {@code role} or {@code reservations}), else the {@code name(role):value;...} text.
+     */
     public static ResourceBag resources(String text) {
+        if (text != null && text.strip().startsWith("[")) {
+            return jsonResources(text);
+        }
         ResourceBag bag = new ResourceBag();
         for (String entry : entries(text, ";")) {
             String[] pair = Arrays.stream(entry.split(":")).filter(t -> !t.isEmpty()).toArray(String[]::new);
@@ -77,6 +84,22 @@ public final class SpecParser {
             }
         }
         return bag;
+    }
+
+    private static ResourceBag jsonResources(String text) {
+        List<io.mesowhisk.mesos.v1.Protos.Resource> list = new ArrayList<>();
+        try {
+            Object json = MesosJson.parse(text);
+            if (!(json instanceof List<?> items)) {
+                throw new IllegalArgumentException("Invalid resources JSON: expected an array of Resource objects");
+            }
+            for (Object item : items) {
+                list.add(MesosJson.merge(item, io.mesowhisk.mesos.v1.Protos.Resource.newBuilder()).build());
+            }
+        } catch (MesosJson.JsonException e) {
+            throw new IllegalArgumentException("Invalid resources JSON: " + e.getMessage());
+        }
+        return ResourceBag.fromProtos(list);
     }
 
     public static List<Attribute> attributes(String text) {

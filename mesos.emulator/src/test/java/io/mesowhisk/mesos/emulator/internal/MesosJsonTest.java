@@ -135,5 +135,14 @@ class MesosJsonTest {
         e = assertThrows(IllegalArgumentException.class, () -> SpecParser.resources("cpus:4:5"));
         assertTrue(e.getMessage().endsWith("missing or extra ':' in cpus:4:5"), e.getMessage());
         assertEquals(4.0, SpecParser.resources("cpus::4").scalar("cpus"));
+        // the JSON form Resources::fromString tries first
+        ResourceBag json = SpecParser.resources("[{\"name\":\"cpus\",\"type\":\"SCALAR\",\"scalar\":{\"value\":2}},"
+            + "{\"name\":\"ports\",\"type\":\"RANGES\",\"role\":\"web\",\"ranges\":{\"range\":[{\"begin\":31000,"
+            + "\"end\":31009}]}}]");
+        assertEquals(2.0, json.scalar("cpus"));
+        assertTrue(json.rangesContain("ports", 31005));
+        assertTrue(json.entries().containsKey(new ResourceBag.Key("ports", "web")));
+        e = assertThrows(IllegalArgumentException.class, () -> SpecParser.resources("[{\"name\":\"cpus\"}]"));
+        assertTrue(e.getMessage().startsWith("Invalid resources JSON: "), e.getMessage());
     }
 }
