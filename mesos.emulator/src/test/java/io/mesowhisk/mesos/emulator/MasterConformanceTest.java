@@ -383,4 +383,20 @@ class MasterConformanceTest {
         Protos.Offer o = offer(s);
         assertEquals("127.0.0.1", o.getUrl().getAddress().getIp());
     }
+
+    @Test
+    void aUserNetworkNeedsOneNamedNetworkInfo() throws Exception {
+        emu = emulator().start();
+        TestScheduler s = scheduler();
+        s.subscribe(TestScheduler.info().build());
+        Protos.Offer o = offer(s);
+        Protos.TaskInfo.Builder t = TestScheduler.dockerTask("user", o, 0.1, 32);
+        t.getContainerBuilder().getDockerBuilder().setNetwork(Protos.ContainerInfo.DockerInfo.Network.USER);
+        s.launch(o, t.build());
+        s.ack(s.awaitUpdate("user", TaskState.TASK_STARTING));
+        TaskStatus failed = s.awaitUpdate("user", TaskState.TASK_FAILED);
+        assertEquals("Failed to create docker run options: No network info found in container info",
+            failed.getMessage());
+        assertEquals(TaskStatus.Source.SOURCE_EXECUTOR, failed.getSource());
+    }
 }
