@@ -374,4 +374,27 @@ class StateJsonConformanceTest {
         Struct agentTask = only(only(only(agentState(), "frameworks"), "executors"), "tasks");
         assertEquals(statuses, list(agentTask, "statuses"));
     }
+
+    @Test
+    void tasksOfAnUnreachableAgentMoveOutOfTasks() throws Exception {
+        emu = TestScheduler.oneAgent().start();
+        TestScheduler aware = subscribed(TestScheduler.info().setName("aware").addCapabilities(TestScheduler.cap(
+            Protos.FrameworkInfo.Capability.Type.PARTITION_AWARE)).build());
+        Protos.Offer o = aware.firstOffer();
+        aware.launch(o, TestScheduler.dockerTask("t1", o, 0.1, 32).build());
+        aware.started("t1");
+        emu.partitionAgent(0);
+        aware.awaitUpdate("t1", Protos.TaskState.TASK_UNREACHABLE);
+        Struct framework = byId(list(masterState(), "frameworks"), aware.frameworkId);
+        assertEquals(0, list(framework, "tasks").size());
+        Struct task = only(framework, "unreachable_tasks");
+        assertEquals("TASK_UNREACHABLE", str(task, "state"));
+        List<Value> statuses = list(task, "statuses");
+        assertEquals("TASK_UNREACHABLE", str(statuses.get(statuses.size() - 1).getStructValue(), "state"));
+        emu.healAgent(0);
+        aware.awaitUpdate("t1", Protos.TaskState.TASK_RUNNING);
+        framework = byId(list(masterState(), "frameworks"), aware.frameworkId);
+        assertEquals(0, list(framework, "unreachable_tasks").size());
+        assertEquals("TASK_RUNNING", str(only(framework, "tasks"), "state"));
+    }
 }

@@ -1941,14 +1941,31 @@ public final class Master {
         } else {
             j.field("role", info.getRole());
         }
+        // tasks of an unreachable agent leave `tasks` (Framework::removeTask): a partition-aware framework's to
+        // `unreachable_tasks` as TASK_UNREACHABLE, another's to `completed_tasks` as TASK_LOST, each with the
+        // master's update added to its statuses
+        List<Task> unreachable = new ArrayList<>();
         j.key("tasks").array();
         for (Task t : f.tasks.values()) {
-            taskJson(j, t);
+            if (t.agent.state == AgentState.UNREACHABLE && !Model.isTerminal(t.state)) {
+                unreachable.add(t);
+            } else {
+                taskJson(j, t);
+            }
+        }
+        j.end(']');
+        TaskState gone = f.partitionAware() ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST;
+        j.key("unreachable_tasks").array();
+        if (f.partitionAware()) {
+            unreachable.forEach(t -> unreachableTaskJson(j, t, gone));
         }
         j.end(']');
         j.key("completed_tasks").array();
         for (Task t : f.completedTasks) {
             taskJson(j, t);
+        }
+        if (!f.partitionAware()) {
+            unreachable.forEach(t -> unreachableTaskJson(j, t, gone));
         }
         j.end(']');
         // M:src/common/http.cpp json(ObjectWriter*, const Offer&): the stored offer always has its allocation_info
@@ -1977,6 +1994,14 @@ public final class Master {
     /** The master's view of a task: its latest state and the statuses the master has received. */
     static void taskJson(StateJson j, Task t) {
         j.task(t, t.state, t.statuses);
+    }
+
+    private static void unreachableTaskJson(StateJson j, Task t, TaskState state) {
+        List<TaskStatus> statuses = new ArrayList<>(t.statuses);
+        statuses.add(TaskStatus.newBuilder().setTaskId(t.info.getTaskId()).setState(state)
+            .setSource(Source.SOURCE_MASTER).setReason(Reason.REASON_AGENT_REMOVED)
+            .setTimestamp(t.agent.unreachableSinceEpochNanos / 1e9).build());
+        j.task(t, state, statuses);
     }
 
     public long updatesSent() {
