@@ -22,12 +22,14 @@ class AllocationConformanceTest {
     MesosEmulator emu;
     final List<TestScheduler> schedulers = new ArrayList<>();
 
-    private TestScheduler scheduler(Protos.FrameworkInfo info) throws Exception {
+    private TestScheduler newScheduler() {
         TestScheduler s = new TestScheduler(emu.leaderUri(), false);
         schedulers.add(s);
-        assertEquals(200, s.subscribe(info));
-        s.await(Event.Type.SUBSCRIBED);
         return s;
+    }
+
+    private TestScheduler scheduler(Protos.FrameworkInfo info) throws Exception {
+        return newScheduler().subscribed(info);
     }
 
     @AfterEach
@@ -43,9 +45,9 @@ class AllocationConformanceTest {
             .collect(Collectors.toList());
     }
 
-    private static void decline(TestScheduler s, Protos.Offer o) throws Exception {
+    private static void decline(TestScheduler s, Protos.Offer o, double refuseSeconds) throws Exception {
         assertEquals(202, s.post(s.call(Call.Type.DECLINE).setDecline(Call.Decline.newBuilder().addOfferIds(o.getId())
-            .setFilters(Protos.Filters.newBuilder().setRefuseSeconds(0))).build()).statusCode());
+            .setFilters(Protos.Filters.newBuilder().setRefuseSeconds(refuseSeconds))).build()).statusCode());
     }
 
     @Test
@@ -60,13 +62,13 @@ class AllocationConformanceTest {
         // "busy" takes all of the first agent and holds the second agent's offer while "idle" subscribes
         busy.launch(first, TestScheduler.dockerTask("t1", first, 1, 1024).build());
         TestScheduler idle = scheduler(TestScheduler.info().setName("idle").build());
-        decline(busy, second);
+        decline(busy, second, 0);
         // every round offers the second agent to "idle" (share 0) and never to "busy" (share 1/2), which keeps any
         // offer it gets: round-robin would hand it to "busy" within two rounds and "idle" would wait forever
         for (int round = 0; round < 3; round++) {
             Protos.Offer o = idle.await(Event.Type.OFFERS).getOffers().getOffers(0);
             assertEquals(second.getAgentId(), o.getAgentId());
-            decline(idle, o);
+            decline(idle, o, 0);
         }
     }
 
@@ -100,10 +102,7 @@ class AllocationConformanceTest {
     }
 
     private String refusal(Protos.FrameworkInfo info) throws Exception {
-        TestScheduler s = new TestScheduler(emu.leaderUri(), false);
-        schedulers.add(s);
-        assertEquals(200, s.subscribe(info));
-        return s.await(Event.Type.ERROR).getError().getMessage();
+        return newScheduler().refusal(info);
     }
 
     @Test
@@ -118,11 +117,6 @@ class AllocationConformanceTest {
         assertEquals(List.of(emu.agentId(0)), agentsOf(gpu.await(Event.Type.OFFERS)));
     }
 
-    private static void declineForAnHour(TestScheduler s, Protos.Offer o) throws Exception {
-        assertEquals(202, s.post(s.call(Call.Type.DECLINE).setDecline(Call.Decline.newBuilder().addOfferIds(o.getId())
-            .setFilters(Protos.Filters.newBuilder().setRefuseSeconds(3600))).build()).statusCode());
-    }
-
     private TestScheduler resubscribe(TestScheduler old, Protos.FrameworkInfo.Builder info) throws Exception {
         return scheduler(info.setId(Protos.FrameworkID.newBuilder().setValue(old.frameworkId)).build());
     }
@@ -133,7 +127,7 @@ class AllocationConformanceTest {
             .allocationInterval(Duration.ofMillis(20)).start();
         Protos.FrameworkInfo.Builder info = TestScheduler.info().setFailoverTimeout(60);
         TestScheduler first = scheduler(info.build());
-        declineForAnHour(first, first.firstOffer());
+        decline(first, first.firstOffer(), 3600);
         emu.cutStream(first.frameworkId);
         first.awaitEnd();
         // deactivation clears the allocator's filters (hierarchical.cpp deactivateFramework): offered again at once
@@ -147,7 +141,7 @@ class AllocationConformanceTest {
             .allocationInterval(Duration.ofMillis(20)).start();
         Protos.FrameworkInfo.Builder info = TestScheduler.info().setFailoverTimeout(60);
         TestScheduler first = scheduler(info.build());
-        declineForAnHour(first, first.firstOffer());
+        decline(first, first.firstOffer(), 3600);
         assertEquals(202, first.post(first.call(Call.Type.SUPPRESS).build()).statusCode());
         // a failover (the old stream still open) keeps the filters, but the role leaving the suppressed set is
         // revived, its filters cleared (hierarchical.cpp updateFramework → reviveRoles)

@@ -220,9 +220,7 @@ class MasterConformanceTest {
     }
 
     private String refusal(Protos.FrameworkInfo info) throws Exception {
-        TestScheduler s = scheduler();
-        assertEquals(200, s.subscribe(info));
-        return s.await(Event.Type.ERROR).getError().getMessage();
+        return scheduler().refusal(info);
     }
 
     @Test

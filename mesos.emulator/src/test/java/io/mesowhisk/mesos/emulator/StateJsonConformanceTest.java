@@ -45,9 +45,7 @@ class StateJsonConformanceTest {
     private TestScheduler subscribed(Protos.FrameworkInfo info) throws Exception {
         TestScheduler s = new TestScheduler(emu.leaderUri(), false);
         schedulers.add(s);
-        assertEquals(200, s.subscribe(info));
-        s.await(Event.Type.SUBSCRIBED);
-        return s;
+        return s.subscribed(info);
     }
 
     private static String get(URI uri) throws Exception {

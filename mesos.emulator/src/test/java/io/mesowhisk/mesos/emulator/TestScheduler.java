@@ -239,6 +239,25 @@ final class TestScheduler implements AutoCloseable {
         return Call.newBuilder().setType(type).setFrameworkId(Protos.FrameworkID.newBuilder().setValue(frameworkId));
     }
 
+    /** Subscribes with {@code info} and waits for SUBSCRIBED; anything else is a test failure. */
+    TestScheduler subscribed(Protos.FrameworkInfo info) throws Exception {
+        int status = subscribe(info);
+        if (status != 200) {
+            throw new AssertionError("SUBSCRIBE answered " + status);
+        }
+        await(Event.Type.SUBSCRIBED);
+        return this;
+    }
+
+    /** Subscribes with {@code info}, which the master must refuse: the message of its ERROR event. */
+    String refusal(Protos.FrameworkInfo info) throws Exception {
+        int status = subscribe(info);
+        if (status != 200) {
+            throw new AssertionError("SUBSCRIBE answered " + status + "; a refusal is a 200 stream with ERROR");
+        }
+        return await(Event.Type.ERROR).getError().getMessage();
+    }
+
     /** The first offer of the next OFFERS event. */
     Protos.Offer firstOffer() throws InterruptedException {
         return await(Event.Type.OFFERS).getOffers().getOffers(0);
