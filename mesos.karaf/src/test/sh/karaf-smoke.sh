@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs feature mesowhisk into a real, stock Apache Karaf (the apache-karaf tar.gz from the Maven repository)
 # and checks that every bundle is Active, both DS components are ACTIVE, whisk:config answers, and an edit of
-# etc/whisk.mesos.cfg is applied live. Not part of mvn verify (it starts a JVM for ~1 minute).
+# etc/whisk.mesos.cfg is applied live. mvn verify runs it in mesos.karaf's integration-test phase (it starts a
+# Karaf JVM for a minute or two; -Dkaraf.smoke.skip or -DskipTests skips it).
 #
-# Usage, from the project root, after a build of the reactor:
+# By hand, from the project root, after a build of the reactor:
 #   mvn -q -pl mesos.karaf -am verify -DskipTests && bash mesos.karaf/src/test/sh/karaf-smoke.sh
-# Environment: KARAF_VERSION (default: karaf.version of the root pom), KEEP=1 keeps Karaf running afterwards.
+# Environment: KARAF_VERSION (default: karaf.version of the root pom), KARAF_TARBALL (default: the one in ~/.m2,
+# fetched if missing), KEEP=1 keeps Karaf running afterwards.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../../../.." && pwd)
@@ -26,7 +28,7 @@ mkdir -p "$repo/io/mesowhisk/mesos.karaf/$version"
 cp "$features" "$repo/io/mesowhisk/mesos.karaf/$version/mesos.karaf-$version-features.xml"
 
 # A stock Karaf, from the Maven repository
-tarball=$HOME/.m2/repository/org/apache/karaf/apache-karaf/$karaf_version/apache-karaf-$karaf_version.tar.gz
+tarball=${KARAF_TARBALL:-$HOME/.m2/repository/org/apache/karaf/apache-karaf/$karaf_version/apache-karaf-$karaf_version.tar.gz}
 if [ ! -f "$tarball" ]; then
     mvn -q dependency:get -Dartifact="org.apache.karaf:apache-karaf:$karaf_version:tar.gz" -Dtransitive=false
 fi
@@ -44,14 +46,14 @@ sed -i "s/^rmiRegistryPort *=.*/rmiRegistryPort = $rmi_registry/; s/^rmiServerPo
 ssh-keygen -q -t rsa -b 2048 -N '' -f "$work/id_rsa"
 printf '\nkaraf = %s,_g_:admingroup\n_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n' \
     "$(cut -d' ' -f2 "$work/id_rsa.pub")" >> "$home/etc/keys.properties"
-# Maven: our reactor's repository first, then ~/.m2 (both read only), then Central. Karaf's local repository is its
-# own, under target/: with the default (~/.m2) it caches our SNAPSHOTs there, where a later run (and any build
-# outside the reactor) would take the stale copy instead of the one just built.
+# Maven: our reactor's repository first, then ~/.m2 (both read only), then the remote repositories of Karaf's stock
+# configuration. Karaf's local repository is its own, under target/: with the default (~/.m2) it caches our
+# SNAPSHOTs there, where a later run (and any build outside the reactor) would take the stale copy instead of the
+# one just built.
 cat >> "$home/etc/org.ops4j.pax.url.mvn.cfg" <<CFG
 
 org.ops4j.pax.url.mvn.localRepository = $work/m2
 org.ops4j.pax.url.mvn.defaultRepositories = file:$repo@id=mesowhisk@snapshots, file:$HOME/.m2/repository@id=m2@snapshots
-org.ops4j.pax.url.mvn.repositories = https://repo1.maven.org/maven2@id=central
 CFG
 
 export KARAF_HOME=$home
@@ -94,12 +96,26 @@ for f in mesowhisk scr spifly; do
 done
 
 echo "== bundles"
-list=$(client "bundle:list -t 0 -s")
-echo "$list" | grep -E 'mesos\.|jetty|protobuf|gson|jsr-305|spifly|objectweb|felix.scr|slf4j'
-for bsn in mesos.api mesos.scheduler mesos.whisk-adapter org.eclipse.jetty.client org.eclipse.jetty.compression.common \
-           com.google.protobuf com.google.protobuf.util org.apache.aries.spifly.dynamic.bundle; do
-    echo "$list" | grep -E "Active .*\| $bsn( |$)" >/dev/null || fail "bundle $bsn is not Active"
+# A feature is "Started" when its bundles were asked to start; on a loaded machine some are still Starting then, so
+# wait (deadline 120 s) until every bundle we need is Active.
+required="mesos.api mesos.scheduler mesos.whisk-adapter mesos.emulator org.eclipse.jetty.client
+          org.eclipse.jetty.compression.common com.google.protobuf com.google.protobuf.util
+          org.apache.aries.spifly.dynamic.bundle"
+deadline=$((SECONDS + 120))
+while :; do
+    list=$(client "bundle:list -t 0 -s")
+    missing=""
+    for bsn in $required; do
+        echo "$list" | grep -E "Active .*\| $bsn( |$)" >/dev/null || missing="$missing $bsn"
+    done
+    [ -z "$missing" ] && break
+    if [ $SECONDS -ge $deadline ]; then
+        echo "$list" | grep -E 'mesos\.|jetty|protobuf|gson|jsr-305|spifly|objectweb|felix.scr|slf4j'
+        fail "bundles not Active within 120 s:$missing"
+    fi
+    sleep 2
 done
+echo "$list" | grep -E 'mesos\.|jetty|protobuf|gson|jsr-305|spifly|objectweb|felix.scr|slf4j'
 echo "$list" | grep -E '\| slf4j\.(api|simple)' && fail "an slf4j bundle was installed next to Pax Logging"
 client_id=$(echo "$list" | awk -F'|' '$5 ~ /^ *org.eclipse.jetty.client *$/ {gsub(/ /, "", $1); print $1}')
 client "package:imports -b $client_id --no-format --filter" | grep -E 'osgi.wiring.package=org.eclipse.jetty.compression\).*resolved' \
