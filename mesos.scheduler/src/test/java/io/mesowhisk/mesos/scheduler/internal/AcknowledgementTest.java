@@ -48,8 +48,7 @@ class AcknowledgementTest {
                 awaitTrue("master agrees", () -> "TASK_KILLED".equals(
                         Fixture.masterTasks(emu, t.frameworkId()).get(r.taskId())));
             }
-            client.acksByUuid.forEach((uuid, n) -> assertEquals(1, n.get(), "acknowledged once"));
-            assertEquals(client.updatesWithUuid.get(), client.acksByUuid.size());
+            client.assertAcknowledgedOncePerDelivery();
         }
     }
 
@@ -71,7 +70,7 @@ class AcknowledgementTest {
                 awaitTrue("all acknowledged", () -> client.acksByUuid.size() >= 4);
                 assertEquals(2, s.status().tasksByPhase().get(TaskPhase.RUNNING));
             }
-            client.acksByUuid.forEach((uuid, n) -> assertTrue(n.get() >= 1));
+            client.assertAcknowledgedOncePerDelivery();
         }
     }
 }

@@ -40,10 +40,28 @@ final class RecordingClient implements MesosClient {
     final Map<ByteString, AtomicInteger> acksByUuid = new ConcurrentHashMap<>();
     final Map<String, AtomicInteger> launchesByTask = new ConcurrentHashMap<>();
     final AtomicInteger updatesWithUuid = new AtomicInteger();
+    final Map<ByteString, AtomicInteger> deliveriesByUuid = new ConcurrentHashMap<>();
     volatile Duration acceptAnswerDelay = Duration.ZERO;
 
     RecordingClient(MesosClientConfig config) {
         this.real = MesosClient.create(config);
+    }
+
+    /**
+     * Checks that every delivered update was acknowledged, and none more often than it was delivered (the agent
+     * re-sends an update whose acknowledgement it did not get; that re-delivery must be acknowledged again).
+     */
+    void assertAcknowledgedOncePerDelivery() {
+        deliveriesByUuid.forEach((uuid, delivered) -> {
+            AtomicInteger acked = acksByUuid.get(uuid);
+            if (acked == null || acked.get() < 1 || acked.get() > delivered.get()) {
+                throw new AssertionError("update delivered " + delivered.get() + " time(s), acknowledged "
+                        + (acked == null ? 0 : acked.get()));
+            }
+        });
+        if (!deliveriesByUuid.keySet().containsAll(acksByUuid.keySet())) {
+            throw new AssertionError("acknowledged an update that was never delivered");
+        }
     }
 
     @Override
@@ -69,6 +87,8 @@ final class RecordingClient implements MesosClient {
             public void event(Subscription s, Event event) {
                 if (event.getType() == Event.Type.UPDATE && event.getUpdate().getStatus().hasUuid()) {
                     updatesWithUuid.incrementAndGet();
+                    deliveriesByUuid.computeIfAbsent(event.getUpdate().getStatus().getUuid(),
+                            k -> new AtomicInteger()).incrementAndGet();
                 }
                 listener.event(w, event);
             }
