@@ -1,6 +1,10 @@
 package io.mesowhisk.benchmarks.api;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.mesosphere.mesos.rx.java.recordio.RecordIOOperator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.mesowhisk.mesos.api.Encoding;
 import io.mesowhisk.mesos.api.internal.MessageCodec;
 import io.mesowhisk.mesos.api.internal.RecordIO;
@@ -24,10 +28,12 @@ import io.mesowhisk.mesos.v1.Protos.Value;
 import io.mesowhisk.mesos.v1.scheduler.Protos.Event;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -40,13 +46,19 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.infra.Blackhole;
+import rx.Subscriber;
 
 /**
  * Decoding of a SUBSCRIBE event stream as the client does it: incremental RecordIO framing over network-sized chunks
- * plus event decoding, for binary protobuf and for JSON. The stream is {@value #EVENTS} events of a busy framework:
- * 80% UPDATE (agent-originated, with uuid and container status), 15% OFFERS (4 offers × cpus/mem/disk/ports +
- * attributes), 5% HEARTBEAT. The score is events/s; the {@code bytes} secondary result is stream bytes/s (MB/s =
- * bytes / 1e6).
+ * plus event decoding, for binary protobuf and for JSON, against the reference on the same bytes in the same run:
+ * mesos-rxjava 0.1.2's {@code RecordIOOperator} (fed Netty buffers, as its client feeds it) plus the official Mesos
+ * 1.11 classes' {@code Event.parseFrom(byte[])}, which is what mesos-rxjava's protobuf client does per record.
+ *
+ * <p>Two streams of {@value #EVENTS} events ({@link #stream}): {@code updates} is UPDATE events only (agent-originated,
+ * with uuid and container status), the bulk of a busy framework's stream; {@code mixed} is 80% UPDATE, 15% OFFERS
+ * (4 offers × cpus/mem/disk/ports + attributes), 5% HEARTBEAT. The score is events/s; the {@code bytes} secondary
+ * result is stream bytes/s (MB/s = bytes / 1e6). The trial setup decodes the stream with both paths and fails unless
+ * they give the same events.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -57,6 +69,10 @@ public class EventStreamDecodeBenchmark {
     /** Bytes handed to the decoder per read, as from a socket. */
     @Param({"16384"})
     public int chunkSize;
+
+    /** {@code updates}: UPDATE events only; {@code mixed}: 80% UPDATE, 15% OFFERS, 5% HEARTBEAT. */
+    @Param({"updates", "mixed"})
+    public String stream;
 
     private List<ByteBuffer> protobufChunks;
     private List<ByteBuffer> jsonChunks;
@@ -79,13 +95,14 @@ public class EventStreamDecodeBenchmark {
 
     @Setup
     public void setUp() {
-        List<Event> events = realisticEvents(new Random(42));
+        List<Event> events = realisticEvents(new Random(42), stream.equals("updates") ? 100 : 80);
         byte[] pb = RecordIO.frameAll(events.stream().map(protobuf::encode).toList());
         byte[] js = RecordIO.frameAll(events.stream().map(json::encode).toList());
         protobufBytes = pb.length;
         jsonBytes = js.length;
         protobufChunks = chunks(pb, chunkSize);
         jsonChunks = chunks(js, chunkSize);
+        checkSameEvents(events);
         System.out.printf("%n%d events: protobuf stream %d bytes (%.0f B/event), JSON stream %d bytes (%.0f B/event)%n",
                 EVENTS, pb.length, (double) pb.length / EVENTS, js.length, (double) js.length / EVENTS);
     }
@@ -94,6 +111,21 @@ public class EventStreamDecodeBenchmark {
     @OperationsPerInvocation(EVENTS)
     public void protobuf(Bytes counter, Blackhole bh) {
         decode(protobufChunks, protobuf, bh);
+        counter.bytes += protobufBytes;
+    }
+
+    /**
+     * The generic decode the client used for events before (builder merge of a copied byte[] per field), kept for the
+     * before/after comparison in one run.
+     */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void protobufCopying(Bytes counter, Blackhole bh) {
+        RecordIODecoder decoder = new RecordIODecoder(16 * 1024 * 1024);
+        for (ByteBuffer chunk : protobufChunks) {
+            decoder.decode(chunk.duplicate(), record -> bh.consume(protobuf.<Event>decode(record, Event.newBuilder())));
+        }
+        decoder.finish();
         counter.bytes += protobufBytes;
     }
 
@@ -116,6 +148,78 @@ public class EventStreamDecodeBenchmark {
         counter.bytes += protobufBytes;
     }
 
+    /** The reference: mesos-rxjava's RecordIO operator and {@code Event.parseFrom} of the official Mesos classes. */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void reference(Bytes counter, Blackhole bh) {
+        referenceDecode(protobufChunks, record -> {
+            try {
+                bh.consume(org.apache.mesos.v1.scheduler.Protos.Event.parseFrom(record));
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        counter.bytes += protobufBytes;
+    }
+
+    /** The reference's framing alone. */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void referenceRecordIoOnly(Bytes counter, Blackhole bh) {
+        referenceDecode(protobufChunks, bh::consume);
+        counter.bytes += protobufBytes;
+    }
+
+    private static void referenceDecode(List<ByteBuffer> chunks, Consumer<byte[]> sink) {
+        Subscriber<byte[]> child = new Subscriber<>() {
+            @Override
+            public void onNext(byte[] record) {
+                sink.accept(record);
+            }
+
+            @Override
+            public void onError(Throwable e) {
+                throw new IllegalStateException(e);
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        };
+        Subscriber<? super ByteBuf> operator = new RecordIOOperator().call(child);
+        operator.onStart();
+        for (ByteBuffer chunk : chunks) {
+            operator.onNext(Unpooled.wrappedBuffer(chunk.duplicate()));
+        }
+        operator.onCompleted();
+    }
+
+    private void checkSameEvents(List<Event> expected) {
+        List<Event> ours = new ArrayList<>();
+        RecordIODecoder decoder = new RecordIODecoder(16 * 1024 * 1024);
+        for (ByteBuffer chunk : protobufChunks) {
+            decoder.decode(chunk.duplicate(), record -> ours.add(protobuf.decodeEvent(record)));
+        }
+        decoder.finish();
+        List<byte[]> theirs = new ArrayList<>();
+        referenceDecode(protobufChunks, record -> {
+            try {
+                theirs.add(org.apache.mesos.v1.scheduler.Protos.Event.parseFrom(record).toByteArray());
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        if (!ours.equals(expected) || theirs.size() != expected.size()) {
+            throw new IllegalStateException("the decoders disagree: " + ours.size() + " and " + theirs.size()
+                    + " events of " + expected.size());
+        }
+        for (int i = 0; i < expected.size(); i++) {
+            if (!Arrays.equals(theirs.get(i), expected.get(i).toByteArray())) {
+                throw new IllegalStateException("the reference decoded event " + i + " differently");
+            }
+        }
+    }
+
     private static void decode(List<ByteBuffer> chunks, MessageCodec codec, Blackhole bh) {
         RecordIODecoder decoder = new RecordIODecoder(16 * 1024 * 1024);
         for (ByteBuffer chunk : chunks) {
@@ -132,15 +236,16 @@ public class EventStreamDecodeBenchmark {
         return out;
     }
 
-    static List<Event> realisticEvents(Random random) {
+    /** {@value #EVENTS} events, {@code updatePercent}% UPDATE, then OFFERS up to 95%, the rest HEARTBEAT. */
+    static List<Event> realisticEvents(Random random, int updatePercent) {
         String masterId = UUID.randomUUID().toString();
         FrameworkID framework = FrameworkID.newBuilder().setValue(masterId + "-0000").build();
         List<Event> events = new ArrayList<>();
         for (int i = 0; i < EVENTS; i++) {
             int kind = random.nextInt(100);
-            if (kind < 80) {
+            if (kind < updatePercent) {
                 events.add(update(masterId, i, random));
-            } else if (kind < 95) {
+            } else if (kind < Math.max(95, updatePercent)) {
                 events.add(offers(masterId, framework, i, random));
             } else {
                 events.add(Event.newBuilder().setType(Event.Type.HEARTBEAT).build());

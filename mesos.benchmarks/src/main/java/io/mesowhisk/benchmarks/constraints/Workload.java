@@ -87,7 +87,7 @@ final class Workload {
                 .setText(Protos.Value.Text.newBuilder().setValue(value)).build();
     }
 
-    /** LIKE / UNLIKE as a Fenzo hard constraint, with the same semantics as ours (missing: LIKE fails, UNLIKE fits). */
+    /** LIKE / UNLIKE as a Fenzo hard constraint, with the same semantics as ours (a missing attribute fails both). */
     static final class FenzoRegex implements ConstraintEvaluator {
         private final String attribute;
         private final Pattern pattern;
@@ -109,7 +109,7 @@ final class Workload {
                 TaskTrackerState tracker) {
             Protos.Attribute a = vm.getCurrAvailableResources().getAttributeMap().get(attribute);
             if (a == null) {
-                return new Result(negated, negated ? "" : "no attribute " + attribute);
+                return new Result(false, "no attribute " + attribute);
             }
             boolean ok = pattern.matcher(a.getText().getValue()).matches() != negated;
             return new Result(ok, ok ? "" : getName());

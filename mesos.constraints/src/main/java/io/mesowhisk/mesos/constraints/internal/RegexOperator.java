@@ -12,8 +12,9 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * LIKE and UNLIKE: the value is a Java regular expression that must match the whole value (hostname or the
- * attribute's Mesos text form). A missing attribute fails LIKE and passes UNLIKE (Marathon's rule; the old OpenWhisk
- * code failed both): an agent without {@code pool} is not "like blackbox".
+ * attribute's Mesos text form). An agent without the attribute fails both LIKE and UNLIKE, as the old OpenWhisk Mesos
+ * support (mesos-actor) placed, so an operator's existing configuration keeps its meaning: {@code pool UNLIKE blackbox}
+ * keeps containers off agents that have no {@code pool} attribute. (Marathon lets UNLIKE pass there; we do not.)
  */
 abstract class RegexOperator implements ConstraintOperator {
 
@@ -46,9 +47,8 @@ abstract class RegexOperator implements ConstraintOperator {
         public Verdict evaluate(OfferView offer, PlacementContext context) {
             String value = offer.valueOf(constraint.attribute());
             if (value == null) {
-                return negated ? Verdict.FITS
-                        : Verdict.no(constraint + ": agent " + offer.hostname() + " has no attribute "
-                                + constraint.attribute());
+                return Verdict.no(constraint + ": agent " + offer.hostname() + " has no attribute "
+                        + constraint.attribute() + (negated ? " (UNLIKE needs the attribute, as LIKE does)" : ""));
             }
             Matcher m = pattern.matcher(value);
             if (m.matches() != negated) {

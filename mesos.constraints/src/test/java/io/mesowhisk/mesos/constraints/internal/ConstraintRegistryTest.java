@@ -57,12 +57,20 @@ class ConstraintRegistryTest {
     }
 
     @Test
-    void missingAttributeFailsLikeAndPassesUnlike() {
-        OfferView bare = agent("h1");
+    void missingAttributeFailsLikeAndUnlike() {
+        OfferView bare = agent("h1", Attribute.text("zone", "a"));
         Verdict like = eval("pool LIKE blackbox", bare);
         assertFalse(like.fits());
         assertEquals("pool LIKE blackbox: agent h1 has no attribute pool", like.reason());
-        assertTrue(eval("pool UNLIKE blackbox", bare).fits());
+        Verdict unlike = eval("pool UNLIKE blackbox", bare);
+        assertFalse(unlike.fits());
+        assertEquals("pool UNLIKE blackbox: agent h1 has no attribute pool (UNLIKE needs the attribute, as LIKE does)",
+                unlike.reason());
+        // a regex that would match anything does not change that: the attribute itself is missing
+        assertFalse(eval("pool UNLIKE x^", bare).fits());
+        // with the attribute, UNLIKE is the negation of LIKE
+        assertTrue(eval("pool UNLIKE blackbox", agent("h2", Attribute.text("pool", "managed"))).fits());
+        assertFalse(eval("pool UNLIKE blackbox", agent("h3", Attribute.text("pool", "blackbox"))).fits());
     }
 
     @Test
