@@ -183,6 +183,46 @@ class RuntimeImageTaskTest {
     }
 
     @Test
+    void aZippedActionLoadsAsAModule() throws Exception {
+        start(TestScheduler.oneAgent().defaultRuntimes());
+        Protos.Offer o = s.firstOffer();
+        s.launch(o, actionTask("t", o, IMAGE));
+        s.started("t");
+        java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(zip)) {
+            z.putNextEntry(new java.util.zip.ZipEntry("package.json"));
+            z.write("{\"name\":\"zipped\",\"main\":\"lib/action.js\"}".getBytes(StandardCharsets.UTF_8));
+            z.putNextEntry(new java.util.zip.ZipEntry("lib/"));
+            z.putNextEntry(new java.util.zip.ZipEntry("lib/action.js"));
+            z.write(("const helper = require('./helper');\n"
+                + "exports.handler = params => ({sum: helper.add(params.a, params.b)});\n")
+                .getBytes(StandardCharsets.UTF_8));
+            z.putNextEntry(new java.util.zip.ZipEntry("lib/helper.js"));
+            z.write("exports.add = (a, b) => a + b;\n".getBytes(StandardCharsets.UTF_8));
+        }
+        String code = java.util.Base64.getEncoder().encodeToString(zip.toByteArray());
+        HttpResponse<String> init = post("/init", "{\"value\":{\"main\":\"handler\",\"binary\":true,\"code\":\""
+            + code + "\"}}");
+        assertEquals(200, init.statusCode(), init.body());
+        assertEquals("{\"sum\":5}", post("/run", "{\"value\":{\"a\":2,\"b\":3}}").body());
+    }
+
+    @Test
+    void aBinaryActionThatIsNoZipFailsItsInit() throws Exception {
+        start(TestScheduler.oneAgent().defaultRuntimes());
+        Protos.Offer o = s.firstOffer();
+        s.launch(o, actionTask("t", o, IMAGE));
+        s.started("t");
+        HttpResponse<String> init = post("/init", "{\"value\":{\"main\":\"main\",\"binary\":true,"
+            + "\"code\":\"bm90IGEgemlw\"}}");
+        assertEquals(502, init.statusCode());
+        assertEquals("{\"error\":\"Initialization has failed due to: Error: the action is not a zip archive\"}",
+            init.body());
+        assertTrue(read("stdout").endsWith(SENTINEL + "\\n\",\"offset\":0}"), read("stdout"));
+        assertTrue(read("stderr").contains(SENTINEL), read("stderr"));
+    }
+
+    @Test
     void theProcessExitingEndsTheTask() throws Exception {
         start(TestScheduler.oneAgent().defaultRuntimes());
         Protos.Offer o = s.firstOffer();
