@@ -293,6 +293,51 @@ class RuntimeImageTaskTest {
         awaitGone(pid);
     }
 
+    private static Protos.HealthCheck tcpCheck(int failures) {
+        return Protos.HealthCheck.newBuilder().setType(Protos.HealthCheck.Type.TCP)
+            .setTcp(Protos.HealthCheck.TCPCheckInfo.newBuilder().setPort(8080))
+            .setDelaySeconds(0).setIntervalSeconds(0.2).setTimeoutSeconds(1).setGracePeriodSeconds(0)
+            .setConsecutiveFailures(failures).build();
+    }
+
+    @Test
+    void aTcpHealthCheckOnTheContainerPortProbesTheMappedHostPort() throws Exception {
+        start(TestScheduler.oneAgent().defaultRuntimes());
+        Protos.Offer o = s.firstOffer();
+        s.launch(o, actionTask("t", o, IMAGE).toBuilder().setHealthCheck(tcpCheck(3)).build());
+        s.started("t");
+        TaskStatus healthy = s.awaitUpdate("t", TaskState.TASK_RUNNING);
+        assertEquals(TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, healthy.getReason());
+        assertTrue(healthy.getHealthy());
+    }
+
+    @Test
+    void aProcessThatStopsListeningIsKilledByItsHealthCheck() throws Exception {
+        // listens, and closes its listener a moment after the first connection (the emulator's readiness probe)
+        String server = "const s = require('http').createServer((q, r) => r.end('up'));"
+            + " s.once('connection', () => setTimeout(() => s.close(), 300));"
+            + " s.listen(+process.env.PORT, '127.0.0.1'); setInterval(() => {}, 1000)";
+        start(TestScheduler.oneAgent().runtime("example/flaky", "node -e \"" + server + "\""));
+        Protos.Offer o = s.firstOffer();
+        s.launch(o, actionTask("t", o, "example/flaky").toBuilder().setHealthCheck(tcpCheck(2)).build());
+        long pid = pid(s.started("t"));
+        // healthy, then unhealthy twice: each update waits for the acknowledgement of the one before
+        TaskStatus healthy = s.awaitUpdate("t", TaskState.TASK_RUNNING);
+        assertTrue(healthy.getHealthy());
+        s.ack(healthy);
+        for (int i = 0; i < 2; i++) {
+            TaskStatus unhealthy = s.awaitUpdate("t", TaskState.TASK_RUNNING);
+            assertEquals(TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, unhealthy.getReason());
+            assertFalse(unhealthy.getHealthy());
+            s.ack(unhealthy);
+        }
+        s.ack(s.awaitUpdate("t", TaskState.TASK_KILLING));
+        TaskStatus killed = s.awaitUpdate("t", TaskState.TASK_KILLED);
+        assertEquals("Container exited with status 143", killed.getMessage());
+        assertTrue(killed.hasHealthy() && !killed.getHealthy(), killed.toString());
+        awaitGone(pid);
+    }
+
     @Test
     void closingTheEmulatorEndsItsProcesses() throws Exception {
         start(TestScheduler.oneAgent().defaultRuntimes());
