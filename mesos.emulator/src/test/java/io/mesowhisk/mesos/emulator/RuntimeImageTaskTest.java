@@ -258,6 +258,21 @@ class RuntimeImageTaskTest {
     }
 
     @Test
+    void aHostPortInUseFailsTheTaskAsDockerRunFailsIt() throws Exception {
+        start(TestScheduler.oneAgent().defaultRuntimes());
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new java.net.InetSocketAddress("127.0.0.1", hostPort));
+            Protos.Offer o = s.firstOffer();
+            s.launch(o, actionTask("t", o, IMAGE));
+            s.ack(s.awaitUpdate("t", TaskState.TASK_STARTING));
+            TaskStatus failed = s.awaitUpdate("t", TaskState.TASK_FAILED);
+            // what OpenWhisk's Mesos client reads as a docker run failure, to retry with a new task id
+            assertEquals("Container exited with status 125", failed.getMessage());
+            assertEquals(TaskStatus.Source.SOURCE_EXECUTOR, failed.getSource());
+        }
+    }
+
+    @Test
     void aMissingProgramFailsTheTaskNamingTheImageAndTheSetting() throws Exception {
         start(TestScheduler.oneAgent().runtime("openwhisk/action-nodejs-v*", "/nonexistent/node {nodejs-proxy}")
             .defaultRuntimes());

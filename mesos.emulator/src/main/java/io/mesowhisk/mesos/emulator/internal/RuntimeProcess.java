@@ -94,6 +94,21 @@ final class RuntimeProcess implements Model.Runtime {
         });
     }
 
+    /** The host port is taken: as {@code docker run} when a published port is allocated, exit status 125. */
+    void portInUse() {
+        onLoop(() -> {
+            owner.ended(this);
+            if (destroyed || Model.isTerminal(t.agentState)) {
+                return;
+            }
+            LOG.error("Task {} (image {}): host port {} is in use by another process; failing the task as docker run"
+                + " fails when a published port is already allocated", t.id(), image, port);
+            master.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_EXECUTOR, null,
+                "Container exited with status 125", null);
+            t.runtime = null;
+        });
+    }
+
     private void awaitPort(Process p) {
         long deadline = System.nanoTime() + RuntimeProcesses.READY_TIMEOUT_NANOS;
         String host = master.config.host();
