@@ -209,6 +209,8 @@ public final class HttpFront extends Handler.Abstract.NonBlocking {
             response.getHeaders().put("Mesos-Stream-Id", streamId);
             Stream stream = new Stream(streamId, accept.equals(JSON), response, callback);
             request.addFailureListener(t -> stream.fail(t));
+            // the body is read, so Jetty no longer reads this connection: watch it for the client leaving
+            ConnectionWatch.start(request.getConnectionMetaData().getConnection().getEndPoint(), stream);
             master.loop.execute(master.guard(() -> master.subscribe(call, stream)));
             return;
         }
