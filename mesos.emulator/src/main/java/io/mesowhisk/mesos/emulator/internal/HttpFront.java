@@ -54,21 +54,25 @@ public final class HttpFront extends Handler.Abstract.NonBlocking {
         String path = request.getHttpURI().getPath();
         Integer masterIndex = masterIndexByPort.get(port);
         if (masterIndex != null) {
-            if (path.equals("/api/v1/scheduler")) {
+            String endpoint = Routes.MASTER.route(path);
+            if ("master/api/v1/scheduler".equals(endpoint)) {
                 scheduler(masterIndex, request, response, callback);
-                return true;
-            }
-            if (path.equals("/state") || path.equals("/master/state") || path.equals("/state.json")) {
+            } else if ("master/state".equals(endpoint) || "master/state.json".equals(endpoint)) {
                 offload(callback, () -> send(response, callback, 200, JSON, master.call(master::stateJson)));
-                return true;
+            } else {
+                send(response, callback, 404, TEXT, "");
             }
-            send(response, callback, 404, TEXT, "");
             return true;
         }
         Integer agentIndex = agentByPort.get(port);
         if (agentIndex != null) {
-            offload(callback, () -> files.handle(master.call(() -> master.agent(agentIndex)), request, response,
-                callback));
+            String endpoint = Routes.AGENT.route(path);
+            if (endpoint == null) {
+                send(response, callback, 404, TEXT, "");
+                return true;
+            }
+            offload(callback, () -> files.handle(master.call(() -> master.agent(agentIndex)), endpoint, request,
+                response, callback));
             return true;
         }
         return false;
