@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.mesowhisk.mesos.emulator.internal.Model.Agent;
 import io.mesowhisk.mesos.v1.scheduler.Protos.Call;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -144,10 +146,21 @@ public final class HttpFront extends Handler.Abstract.NonBlocking {
             send(response, callback, 415, TEXT, "Expecting 'Content-Type' of " + JSON + " or " + PROTOBUF);
             return;
         }
+        // the emulator's own limits (libprocess has none): a body is buffered whole, so its size is bounded, and a
+        // body that stops arriving ends the request instead of holding the connection for the idle hour
+        long declared = request.getLength();
+        if (declared > MAX_BODY_BYTES) {
+            tooLarge(response, callback);
+            return;
+        }
+        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        long idle = endPoint.getIdleTimeout();
+        endPoint.setIdleTimeout(BODY_IDLE_TIMEOUT.toMillis());
         String authenticated = principal;
-        Content.Source.asByteBufferAsync(request).whenComplete((body, failure) -> {
+        new BodyReader(request, (body, failure) -> {
+            endPoint.setIdleTimeout(idle);
             if (failure != null) {
-                callback.failed(failure);
+                bodyFailed(response, callback, failure);
                 return;
             }
             try {
@@ -155,14 +168,91 @@ public final class HttpFront extends Handler.Abstract.NonBlocking {
             } catch (Throwable t) {
                 callback.failed(t);
             }
-        });
+        }).run();
+    }
+
+    /** Reads a request body whole, up to {@link #MAX_BODY_BYTES}; then calls {@code done} once. */
+    private static final class BodyReader implements Runnable {
+        private final Request request;
+        private final java.util.function.BiConsumer<byte[], Throwable> done;
+        private byte[] bytes = new byte[1024];
+        private int size;
+
+        BodyReader(Request request, java.util.function.BiConsumer<byte[], Throwable> done) {
+            this.request = request;
+            this.done = done;
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Content.Chunk chunk = request.read();
+                if (chunk == null) {
+                    request.demand(this);
+                    return;
+                }
+                if (Content.Chunk.isFailure(chunk)) {
+                    done.accept(null, chunk.getFailure());
+                    return;
+                }
+                ByteBuffer b = chunk.getByteBuffer();
+                int n = b.remaining();
+                if (n > MAX_BODY_BYTES - size) {
+                    chunk.release();
+                    done.accept(null, new BodyTooLarge());
+                    return;
+                }
+                if (size + n > bytes.length) {
+                    bytes = java.util.Arrays.copyOf(bytes, Math.max(size + n, Math.min(MAX_BODY_BYTES,
+                        bytes.length * 2)));
+                }
+                b.get(bytes, size, n);
+                size += n;
+                boolean last = chunk.isLast();
+                chunk.release();
+                if (last) {
+                    done.accept(size == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, size), null);
+                    return;
+                }
+            }
+        }
+    }
+
+    private static final class BodyTooLarge extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BodyTooLarge() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Largest request body the scheduler endpoint reads; a larger one is answered 413. */
+    static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+    /** How long a request body may pause before the request is answered 408 and its connection closed. */
+    static final Duration BODY_IDLE_TIMEOUT = Duration.ofSeconds(10);
+
+    private static void tooLarge(Response response, Callback callback) {
+        response.getHeaders().put(HttpHeader.CONNECTION, "close"); // the rest of the body is not read
+        send(response, callback, 413, TEXT, "Request body is larger than the emulator's limit of " + MAX_BODY_BYTES
+            + " bytes");
+    }
+
+    /** The body could not be read whole: too large, stalled (a Content-Length larger than what came), or cut. */
+    private static void bodyFailed(Response response, Callback callback, Throwable failure) {
+        if (failure instanceof BodyTooLarge) {
+            tooLarge(response, callback);
+        } else if (failure instanceof java.util.concurrent.TimeoutException) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            send(response, callback, 408, TEXT, "Request body did not arrive: nothing for "
+                + BODY_IDLE_TIMEOUT.toSeconds() + " seconds");
+        } else {
+            callback.failed(failure); // the client went away: nobody to answer
+        }
     }
 
     /** {@code principal}: the authenticated principal, null when authentication is off. */
     private void afterBody(Request request, Response response, Callback callback, String contentType,
-                           ByteBuffer body, String principal) {
-        byte[] bytes = new byte[body.remaining()];
-        body.get(bytes);
+                           byte[] bytes, String principal) {
         // 7. parse
         Call call;
         if (contentType.equals(JSON)) {
