@@ -4,6 +4,7 @@ import io.mesowhisk.mesos.emulator.internal.Config;
 import io.mesowhisk.mesos.emulator.internal.HttpFront;
 import io.mesowhisk.mesos.emulator.internal.Master;
 import io.mesowhisk.mesos.emulator.internal.RuntimeImages;
+import io.mesowhisk.mesos.emulator.internal.StartFailure;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -33,6 +34,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * {@link IllegalStateException} after {@link #close()}.
  */
 public final class MesosEmulator implements AutoCloseable {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MesosEmulator.class);
 
     private final Config config;
     private final ScheduledExecutorService loop;
@@ -84,18 +87,72 @@ public final class MesosEmulator implements AutoCloseable {
         Map<Integer, Integer> agentByPort = new ConcurrentHashMap<>();
         HttpFront front = new HttpFront(master, masterIndexByPort, agentByPort, pool);
         server.setHandler(front);
-        server.start();
+        try {
+            // bound before the server starts, so that a port in use is our error message, not Jetty's logged trace
+            for (ServerConnector c : masterConnectors) {
+                open(c);
+            }
+            for (ServerConnector c : agentConnectors) {
+                open(c);
+            }
+            server.start();
+        } catch (Exception e) {
+            try {
+                server.stop();
+            } catch (Exception ignored) {
+                // the original failure is the one to report
+            }
+            loop.shutdownNow();
+            master.shutdownRunner();
+            throw e;
+        }
         for (int i = 0; i < masterConnectors.size(); i++) {
             masterPorts[i] = masterConnectors.get(i).getLocalPort();
             masterIndexByPort.put(masterPorts[i], i);
         }
         master.run(master::start);
+        warnIfOpen();
         for (int i = 0; i < agentConnectors.size(); i++) {
             int port = agentConnectors.get(i).getLocalPort();
             int index = i;
             master.run(() -> master.setAgentHttpPort(index, port));
             agentByPort.put(port, index);
         }
+    }
+
+    private void open(ServerConnector c) {
+        try {
+            c.open();
+        } catch (IOException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+            if (c.getPort() != 0 && reason.contains("in use")) {
+                throw new StartFailure("port", config.host() + ":" + c.getPort() + " is already in use", e);
+            }
+            throw new StartFailure("host", "cannot listen on " + config.host() + ": " + reason, e);
+        }
+    }
+
+    /**
+     * Command tasks are real processes: an emulator that others can reach and that asks for no credentials lets
+     * every one of them run commands on this machine.
+     */
+    private void warnIfOpen() {
+        if (!config.credentials().isEmpty()) {
+            return;
+        }
+        try {
+            java.net.InetAddress address = java.net.InetAddress.getByName(config.host());
+            if (address.isLoopbackAddress()) {
+                return;
+            }
+        } catch (java.net.UnknownHostException e) {
+            // bound already, so it resolved; warn anyway
+        }
+        LOG.warn("The Mesos emulator listens on {} (port {}), which is not a loopback address, and asks for no"
+            + " credentials: every client that can reach it can run any command on this machine as user {}."
+            + " Require credentials with --credential <principal>:<secret> (MesosEmulator.Builder.credential), or"
+            + " listen on 127.0.0.1.", config.host(), masterPorts[0], System.getProperty("user.name"));
     }
 
     public static Builder builder() {
@@ -291,6 +348,9 @@ public final class MesosEmulator implements AutoCloseable {
     }
 
     private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
         try (var s = Files.walk(dir)) {
             s.sorted(Collections.reverseOrder()).forEach(p -> {
                 try {
@@ -511,6 +571,20 @@ public final class MesosEmulator implements AutoCloseable {
             return this;
         }
 
+        /** Creates {@code dir} if needed; a work directory must be a directory the agents can write to. */
+        private static void usableWorkDir(Path dir) {
+            try {
+                Files.createDirectories(dir);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                throw new StartFailure("workDir", dir + " exists and is not a directory", e);
+            } catch (IOException e) {
+                throw new StartFailure("workDir", "cannot create " + dir + ": " + e, e);
+            }
+            if (!Files.isWritable(dir)) {
+                throw new StartFailure("workDir", dir + " is not writable", null);
+            }
+        }
+
         private static Duration positive(Duration d, String name) {
             if (d == null || d.isZero() || d.isNegative()) {
                 throw new IllegalArgumentException(name + " must be positive, got " + d);
@@ -535,6 +609,11 @@ public final class MesosEmulator implements AutoCloseable {
                 agents.add(agentOverrides.getOrDefault(i, defaultAgent));
             }
             agents.addAll(extraAgents);
+            try {
+                java.net.InetAddress.getByName(host);
+            } catch (java.net.UnknownHostException e) {
+                throw new StartFailure("host", "'" + host + "' is not a known host name or address", e);
+            }
             Path dir = workDir;
             Path owned = null;
             try {
@@ -542,7 +621,7 @@ public final class MesosEmulator implements AutoCloseable {
                     dir = Files.createTempDirectory("mesos-emulator-");
                     owned = dir;
                 } else {
-                    Files.createDirectories(dir);
+                    usableWorkDir(dir);
                 }
                 List<RuntimeImages.Entry> images = new ArrayList<>(runtimes);
                 if (defaultRuntimes) {
@@ -553,8 +632,10 @@ public final class MesosEmulator implements AutoCloseable {
                     sandboxGcDelay, RuntimeImages.of(images));
                 return new MesosEmulator(config, owned);
             } catch (RuntimeException e) {
+                deleteQuietly(owned);
                 throw e;
             } catch (Exception e) {
+                deleteQuietly(owned);
                 throw new IllegalStateException("Mesos emulator failed to start on " + host + ":" + port + ": " + e, e);
             }
         }

@@ -52,16 +52,16 @@ final class AgentFiles {
         this.master = master;
     }
 
-    void handle(Agent agent, Request request, Response response, Callback callback) {
-        String path = request.getHttpURI().getPath();
+    /** {@code endpoint}: the {@link Routes#AGENT} endpoint that serves the request. */
+    void handle(Agent agent, String endpoint, Request request, Response response, Callback callback) {
         Fields query = Request.extractQueryParameters(request);
-        switch (path) {
-            case "/state", "/state.json", "/slave(1)/state" -> HttpFront.send(response, callback, 200, JSON,
+        switch (endpoint) {
+            case "slave(1)/state", "slave(1)/state.json" -> HttpFront.send(response, callback, 200, JSON,
                 master.call(() -> state(agent)));
-            case "/files/read", "/files/read.json" -> read(agent, query, response, callback);
-            case "/files/browse", "/files/browse.json" -> browse(agent, query, response, callback);
-            case "/files/download", "/files/download.json" -> download(agent, query, response, callback);
-            case "/files/debug", "/files/debug.json" -> {
+            case "files/read", "files/read.json" -> read(agent, query, response, callback);
+            case "files/browse", "files/browse.json" -> browse(agent, query, response, callback);
+            case "files/download", "files/download.json" -> download(agent, query, response, callback);
+            case "files/debug", "files/debug.json" -> {
                 Map<String, Path> attached = master.call(() -> attached(agent));
                 StateJson j = new StateJson();
                 Map<String, Object> m = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.mesowhisk.mesos.emulator.internal.Model.Agent;
 import io.mesowhisk.mesos.v1.scheduler.Protos.Call;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -54,21 +56,25 @@ public final class HttpFront extends Handler.Abstract.NonBlocking {
         String path = request.getHttpURI().getPath();
         Integer masterIndex = masterIndexByPort.get(port);
         if (masterIndex != null) {
-            if (path.equals("/api/v1/scheduler")) {
+            String endpoint = Routes.MASTER.route(path);
+            if ("master/api/v1/scheduler".equals(endpoint)) {
                 scheduler(masterIndex, request, response, callback);
-                return true;
-            }
-            if (path.equals("/state") || path.equals("/master/state") || path.equals("/state.json")) {
+            } else if ("master/state".equals(endpoint) || "master/state.json".equals(endpoint)) {
                 offload(callback, () -> send(response, callback, 200, JSON, master.call(master::stateJson)));
-                return true;
+            } else {
+                send(response, callback, 404, TEXT, "");
             }
-            send(response, callback, 404, TEXT, "");
             return true;
         }
         Integer agentIndex = agentByPort.get(port);
         if (agentIndex != null) {
-            offload(callback, () -> files.handle(master.call(() -> master.agent(agentIndex)), request, response,
-                callback));
+            String endpoint = Routes.AGENT.route(path);
+            if (endpoint == null) {
+                send(response, callback, 404, TEXT, "");
+                return true;
+            }
+            offload(callback, () -> files.handle(master.call(() -> master.agent(agentIndex)), endpoint, request,
+                response, callback));
             return true;
         }
         return false;
@@ -140,10 +146,21 @@ public final class HttpFront extends Handler.Abstract.NonBlocking {
             send(response, callback, 415, TEXT, "Expecting 'Content-Type' of " + JSON + " or " + PROTOBUF);
             return;
         }
+        // the emulator's own limits (libprocess has none): a body is buffered whole, so its size is bounded, and a
+        // body that stops arriving ends the request instead of holding the connection for the idle hour
+        long declared = request.getLength();
+        if (declared > MAX_BODY_BYTES) {
+            tooLarge(response, callback);
+            return;
+        }
+        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        long idle = endPoint.getIdleTimeout();
+        endPoint.setIdleTimeout(BODY_IDLE_TIMEOUT.toMillis());
         String authenticated = principal;
-        Content.Source.asByteBufferAsync(request).whenComplete((body, failure) -> {
+        new BodyReader(request, (body, failure) -> {
+            endPoint.setIdleTimeout(idle);
             if (failure != null) {
-                callback.failed(failure);
+                bodyFailed(response, callback, failure);
                 return;
             }
             try {
@@ -151,14 +168,91 @@ public final class HttpFront extends Handler.Abstract.NonBlocking {
             } catch (Throwable t) {
                 callback.failed(t);
             }
-        });
+        }).run();
+    }
+
+    /** Reads a request body whole, up to {@link #MAX_BODY_BYTES}; then calls {@code done} once. */
+    private static final class BodyReader implements Runnable {
+        private final Request request;
+        private final java.util.function.BiConsumer<byte[], Throwable> done;
+        private byte[] bytes = new byte[1024];
+        private int size;
+
+        BodyReader(Request request, java.util.function.BiConsumer<byte[], Throwable> done) {
+            this.request = request;
+            this.done = done;
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Content.Chunk chunk = request.read();
+                if (chunk == null) {
+                    request.demand(this);
+                    return;
+                }
+                if (Content.Chunk.isFailure(chunk)) {
+                    done.accept(null, chunk.getFailure());
+                    return;
+                }
+                ByteBuffer b = chunk.getByteBuffer();
+                int n = b.remaining();
+                if (n > MAX_BODY_BYTES - size) {
+                    chunk.release();
+                    done.accept(null, new BodyTooLarge());
+                    return;
+                }
+                if (size + n > bytes.length) {
+                    bytes = java.util.Arrays.copyOf(bytes, Math.max(size + n, Math.min(MAX_BODY_BYTES,
+                        bytes.length * 2)));
+                }
+                b.get(bytes, size, n);
+                size += n;
+                boolean last = chunk.isLast();
+                chunk.release();
+                if (last) {
+                    done.accept(size == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, size), null);
+                    return;
+                }
+            }
+        }
+    }
+
+    private static final class BodyTooLarge extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BodyTooLarge() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Largest request body the scheduler endpoint reads; a larger one is answered 413. */
+    static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+    /** How long a request body may pause before the request is answered 408 and its connection closed. */
+    static final Duration BODY_IDLE_TIMEOUT = Duration.ofSeconds(10);
+
+    private static void tooLarge(Response response, Callback callback) {
+        response.getHeaders().put(HttpHeader.CONNECTION, "close"); // the rest of the body is not read
+        send(response, callback, 413, TEXT, "Request body is larger than the emulator's limit of " + MAX_BODY_BYTES
+            + " bytes");
+    }
+
+    /** The body could not be read whole: too large, stalled (a Content-Length larger than what came), or cut. */
+    private static void bodyFailed(Response response, Callback callback, Throwable failure) {
+        if (failure instanceof BodyTooLarge) {
+            tooLarge(response, callback);
+        } else if (failure instanceof java.util.concurrent.TimeoutException) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            send(response, callback, 408, TEXT, "Request body did not arrive: nothing for "
+                + BODY_IDLE_TIMEOUT.toSeconds() + " seconds");
+        } else {
+            callback.failed(failure); // the client went away: nobody to answer
+        }
     }
 
     /** {@code principal}: the authenticated principal, null when authentication is off. */
     private void afterBody(Request request, Response response, Callback callback, String contentType,
-                           ByteBuffer body, String principal) {
-        byte[] bytes = new byte[body.remaining()];
-        body.get(bytes);
+                           byte[] bytes, String principal) {
         // 7. parse
         Call call;
         if (contentType.equals(JSON)) {
@@ -209,6 +303,8 @@ public final class HttpFront extends Handler.Abstract.NonBlocking {
             response.getHeaders().put("Mesos-Stream-Id", streamId);
             Stream stream = new Stream(streamId, accept.equals(JSON), response, callback);
             request.addFailureListener(t -> stream.fail(t));
+            // the body is read, so Jetty no longer reads this connection: watch it for the client leaving
+            ConnectionWatch.start(request.getConnectionMetaData().getConnection().getEndPoint(), stream);
             master.loop.execute(master.guard(() -> master.subscribe(call, stream)));
             return;
         }

@@ -45,17 +45,8 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        MesosEmulator emu;
-        try {
-            MesosEmulator.Builder b = parse(args, System.out);
-            if (b == null) {
-                return;
-            }
-            emu = b.start();
-        } catch (IllegalArgumentException e) {
-            System.err.println("mesos-emulator: " + e.getMessage());
-            System.err.println("Try --help.");
-            System.exit(2);
+        MesosEmulator emu = start(args, System.out, System.err);
+        if (emu == null) {
             return;
         }
         CountDownLatch done = new CountDownLatch(1);
@@ -63,16 +54,55 @@ public final class Main {
             emu.close();
             done.countDown();
         }));
-        System.out.println("Mesos emulator: leading master at " + emu.leaderUri() + " (scheduler API "
-            + emu.leaderUri().resolve("/api/v1/scheduler") + ", state " + emu.leaderUri().resolve("/state") + ")");
-        for (int i = 0; i < emu.agentCount(); i++) {
-            System.out.println("  agent " + i + " " + emu.agentId(i) + " at " + emu.agentUri(i));
-        }
-        System.out.println("  work dir " + emu.workDir());
-        for (String r : emu.runtimeImages()) {
-            System.out.println("  runtime image " + r);
-        }
         done.await();
+    }
+
+    /**
+     * Parses {@code args}, starts the emulator and prints where it listens. Null after {@code --help}; on any bad
+     * argument or start failure, one line naming the option on {@code err} and exit status 2.
+     */
+    static MesosEmulator start(String[] args, PrintStream out, PrintStream err) {
+        MesosEmulator emu;
+        try {
+            MesosEmulator.Builder b = parse(args, out);
+            if (b == null) {
+                return null;
+            }
+            emu = b.start();
+        } catch (StartFailure e) {
+            return fail(err, option(e.setting()) + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            return fail(err, e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+        out.println("Mesos emulator: leading master at " + emu.leaderUri() + " (scheduler API "
+            + emu.leaderUri().resolve("/api/v1/scheduler") + ", state " + emu.leaderUri().resolve("/state") + ")");
+        boolean agentHttp = !java.util.Arrays.asList(args).contains("--no-agent-http");
+        for (int i = 0; i < emu.agentCount(); i++) {
+            out.println("  agent " + i + " " + emu.agentId(i) + (agentHttp ? " at " + emu.agentUri(i)
+                : " (no HTTP endpoint: --no-agent-http)"));
+        }
+        out.println("  work dir " + emu.workDir());
+        for (String r : emu.runtimeImages()) {
+            out.println("  runtime image " + r);
+        }
+        return emu;
+    }
+
+    private static MesosEmulator fail(PrintStream err, String message) {
+        err.println("mesos-emulator: " + message + " (see --help)");
+        err.flush();
+        System.exit(2);
+        return null;
+    }
+
+    /** The command-line option of a builder setting that a {@link StartFailure} names. */
+    private static String option(String setting) {
+        return switch (setting) {
+            case "host" -> "--host";
+            case "port" -> "--port";
+            case "workDir" -> "--work-dir";
+            default -> setting;
+        };
     }
 
     /** The builder for {@code args}, or null after printing help. Throws naming the bad argument. */
@@ -82,6 +112,7 @@ public final class Main {
         String attributes = null;
         int agents = 1;
         java.util.Map<Integer, String[]> perAgent = new java.util.TreeMap<>();
+        boolean agentHttp = true;
         boolean defaultRuntimes = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -91,6 +122,7 @@ public final class Main {
             }
             if (a.equals("--no-agent-http")) {
                 b.agentHttp(false);
+                agentHttp = false;
                 continue;
             }
             if (a.equals("--no-default-runtimes")) {
@@ -154,6 +186,11 @@ public final class Main {
         b.runtimesFromSystem();
         if (defaultRuntimes) {
             b.defaultRuntimes();
+        }
+        if (agentHttp && agents > MesosEmulator.MAX_AGENT_ENDPOINTS) {
+            throw new IllegalArgumentException("--agents " + agents + ": more than "
+                + MesosEmulator.MAX_AGENT_ENDPOINTS + " agents need --no-agent-http (each agent's HTTP endpoint takes"
+                + " a port and a thread)");
         }
         AgentSpec defaults = AgentSpec.of(resources, attributes);
         b.agents(agents).defaultAgent(defaults);

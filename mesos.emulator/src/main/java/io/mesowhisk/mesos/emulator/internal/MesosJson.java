@@ -1,5 +1,12 @@
 package io.mesowhisk.mesos.emulator.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
@@ -166,16 +173,80 @@ public final class MesosJson {
 
     // ---------------------------------------------------------------- reading
 
+    /**
+     * Deepest nesting of objects and arrays a JSON text may have, as stout's picojson allows
+     * ({@code PICOJSON_DEFAULT_MAX_DEPTHS}); Mesos's messages need far less. Deeper text is a parse error, which keeps a
+     * hostile body from exhausting the stack.
+     */
+    static final int MAX_DEPTH = 100;
+
+    /**
+     * Jackson's tokenizer with stout's leniency for numbers (picojson hands any run of digits, signs, dots and
+     * exponents to strtod, so {@code 01} and {@code 1.} are numbers) and Jackson's limits on nesting, string and
+     * number length.
+     */
+    private static final JsonFactory TOKENIZER = JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+        .enable(JsonReadFeature.ALLOW_LEADING_ZEROS_FOR_NUMBERS)
+        .enable(JsonReadFeature.ALLOW_TRAILING_DECIMAL_POINT_FOR_NUMBERS)
+        .enable(JsonReadFeature.ALLOW_LEADING_DECIMAL_POINT_FOR_NUMBERS)
+        .build();
+
     /** Parses JSON text into a tree of Map / List / String / Boolean / {@link Num} / null. */
     public static Object parse(String text) throws JsonException {
-        Parser p = new Parser(text);
-        p.ws();
-        Object v = p.value();
-        p.ws();
-        if (p.pos != text.length()) {
-            throw new JsonException("Unexpected character '" + text.charAt(p.pos) + "' at offset " + p.pos);
+        try (JsonParser p = TOKENIZER.createParser(text)) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
+                throw new JsonException("Unexpected end of input at offset 0");
+            }
+            Object value = value(p, first);
+            if (p.nextToken() != null) {
+                throw new JsonException("Unexpected content after the JSON value at offset "
+                    + p.currentTokenLocation().getCharOffset());
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            long offset = e.getLocation() == null ? -1 : e.getLocation().getCharOffset();
+            throw new JsonException(e.getOriginalMessage() + (offset < 0 ? "" : " at offset " + offset));
+        } catch (java.io.IOException e) {
+            throw new JsonException(e.getMessage()); // not expected from a String source
         }
-        return v;
+    }
+
+    /** The value that starts at {@code token}; recursion is bounded by {@link #MAX_DEPTH}. */
+    private static Object value(JsonParser p, JsonToken token) throws java.io.IOException {
+        switch (token) {
+            case START_OBJECT -> {
+                Map<String, Object> map = new LinkedHashMap<>();
+                for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+                    map.put(name, value(p, p.nextToken()));
+                }
+                return map;
+            }
+            case START_ARRAY -> {
+                List<Object> list = new ArrayList<>();
+                for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                    list.add(value(p, t));
+                }
+                return list;
+            }
+            case VALUE_STRING -> {
+                return p.getText();
+            }
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                return new Num(p.getText());
+            }
+            case VALUE_TRUE -> {
+                return Boolean.TRUE;
+            }
+            case VALUE_FALSE -> {
+                return Boolean.FALSE;
+            }
+            case VALUE_NULL -> {
+                return null;
+            }
+            default -> throw new JsonParseException(p, "Unexpected token " + token);
+        }
     }
 
     /** Converts a parsed JSON object into {@code builder}; throws when it does not fit the message. */
@@ -359,191 +430,5 @@ public final class MesosJson {
             return "number";
         }
         return "null";
-    }
-
-    private static final class Parser {
-        final String s;
-        int pos;
-
-        Parser(String s) {
-            this.s = s;
-        }
-
-        void ws() {
-            while (pos < s.length()) {
-                char c = s.charAt(pos);
-                if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-                    pos++;
-                } else {
-                    break;
-                }
-            }
-        }
-
-        JsonException error(String what) {
-            return new JsonException(what + " at offset " + pos);
-        }
-
-        Object value() throws JsonException {
-            if (pos >= s.length()) {
-                throw error("Unexpected end of input");
-            }
-            char c = s.charAt(pos);
-            switch (c) {
-                case '{':
-                    return object();
-                case '[':
-                    return array();
-                case '"':
-                    return str();
-                case 't':
-                    literal("true");
-                    return Boolean.TRUE;
-                case 'f':
-                    literal("false");
-                    return Boolean.FALSE;
-                case 'n':
-                    literal("null");
-                    return null;
-                default:
-                    if (c == '-' || (c >= '0' && c <= '9')) {
-                        return num();
-                    }
-                    throw error("Unexpected character '" + c + "'");
-            }
-        }
-
-        void literal(String word) throws JsonException {
-            if (!s.startsWith(word, pos)) {
-                throw error("Invalid literal");
-            }
-            pos += word.length();
-        }
-
-        Map<String, Object> object() throws JsonException {
-            Map<String, Object> map = new LinkedHashMap<>();
-            pos++;
-            ws();
-            if (pos < s.length() && s.charAt(pos) == '}') {
-                pos++;
-                return map;
-            }
-            while (true) {
-                ws();
-                if (pos >= s.length() || s.charAt(pos) != '"') {
-                    throw error("Expecting a string key");
-                }
-                String key = str();
-                ws();
-                expect(':');
-                ws();
-                map.put(key, value());
-                ws();
-                if (pos < s.length() && s.charAt(pos) == ',') {
-                    pos++;
-                    continue;
-                }
-                expect('}');
-                return map;
-            }
-        }
-
-        List<Object> array() throws JsonException {
-            List<Object> list = new ArrayList<>();
-            pos++;
-            ws();
-            if (pos < s.length() && s.charAt(pos) == ']') {
-                pos++;
-                return list;
-            }
-            while (true) {
-                ws();
-                list.add(value());
-                ws();
-                if (pos < s.length() && s.charAt(pos) == ',') {
-                    pos++;
-                    continue;
-                }
-                expect(']');
-                return list;
-            }
-        }
-
-        void expect(char c) throws JsonException {
-            if (pos >= s.length() || s.charAt(pos) != c) {
-                throw error("Expecting '" + c + "'");
-            }
-            pos++;
-        }
-
-        String str() throws JsonException {
-            pos++;
-            StringBuilder b = new StringBuilder();
-            while (true) {
-                if (pos >= s.length()) {
-                    throw error("Unterminated string");
-                }
-                char c = s.charAt(pos++);
-                if (c == '"') {
-                    return b.toString();
-                }
-                if (c == '\\') {
-                    if (pos >= s.length()) {
-                        throw error("Unterminated string");
-                    }
-                    char e = s.charAt(pos++);
-                    switch (e) {
-                        case '"', '\\', '/' -> b.append(e);
-                        case 'b' -> b.append('\b');
-                        case 'f' -> b.append('\f');
-                        case 'n' -> b.append('\n');
-                        case 'r' -> b.append('\r');
-                        case 't' -> b.append('\t');
-                        case 'u' -> {
-                            if (pos + 4 > s.length()) {
-                                throw error("Bad unicode escape");
-                            }
-                            try {
-                                b.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-                            } catch (NumberFormatException ex) {
-                                throw error("Bad unicode escape");
-                            }
-                            pos += 4;
-                        }
-                        default -> throw error("Bad escape '\\" + e + "'");
-                    }
-                } else if (c < 0x20) {
-                    throw error("Control character in string");
-                } else {
-                    b.append(c);
-                }
-            }
-        }
-
-        Num num() throws JsonException {
-            int start = pos;
-            if (s.charAt(pos) == '-') {
-                pos++;
-            }
-            int digits = pos;
-            while (pos < s.length()) {
-                char c = s.charAt(pos);
-                if ((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                    pos++;
-                } else {
-                    break;
-                }
-            }
-            String text = s.substring(start, pos);
-            if (pos == digits) {
-                throw error("Invalid number");
-            }
-            try {
-                new java.math.BigDecimal(text);
-            } catch (NumberFormatException e) {
-                throw error("Invalid number '" + text + "'");
-            }
-            return new Num(text);
-        }
     }
 }

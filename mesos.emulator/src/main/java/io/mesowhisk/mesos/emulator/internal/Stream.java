@@ -13,6 +13,8 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class Stream {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Stream.class);
+
     final String id;
     final boolean json;
     private final Response response;
@@ -22,6 +24,8 @@ public final class Stream {
     private boolean finishing;
     private boolean closed;
     private Runnable onClose;
+    /** Reads the connection to notice a client that goes away; stopped before the last write. */
+    private ConnectionWatch watch;
     /** Owned by the master loop. */
     ScheduledFuture<?> heartbeat;
     volatile boolean heartbeatsStopped;
@@ -33,9 +37,22 @@ public final class Stream {
         this.callback = callback;
     }
 
-    /** {@code r} runs once when the stream ends for any reason (close, abort, client gone). */
-    synchronized void onClose(Runnable r) {
-        this.onClose = r;
+    /**
+     * {@code r} runs once when the stream ends for any reason (close, abort, client gone); at once when it has
+     * already ended (the client left while its SUBSCRIBE waited for the master).
+     */
+    void onClose(Runnable r) {
+        synchronized (this) {
+            if (!closed) {
+                this.onClose = r;
+                return;
+            }
+        }
+        r.run();
+    }
+
+    synchronized void watch(ConnectionWatch w) {
+        this.watch = w;
     }
 
     public synchronized boolean isOpen() {
@@ -95,10 +112,26 @@ public final class Stream {
             }
         }
         if (last) {
-            response.write(true, next, callback);
+            ConnectionWatch w;
+            synchronized (this) {
+                w = watch;
+            }
+            if (w != null) {
+                w.stop(); // Jetty reads the connection again once the response is complete
+            }
+            try {
+                response.write(true, next, callback);
+            } catch (RuntimeException e) {
+                LOG.debug("Last write of stream {} after its connection failed", id, e);
+            }
             runOnClose();
         } else {
-            response.write(false, next, Callback.from(this::pump, this::fail));
+            try {
+                response.write(false, next, Callback.from(this::pump, this::fail));
+            } catch (RuntimeException e) {
+                // the connection failed between our check and the write (Jetty has already dropped the exchange)
+                fail(e);
+            }
         }
     }
 

@@ -91,6 +91,28 @@ class MesosJsonTest {
     }
 
     @Test
+    void nestingIsBoundedAsPicojsonBoundsIt() throws Exception {
+        String ok = "[".repeat(MesosJson.MAX_DEPTH) + "]".repeat(MesosJson.MAX_DEPTH);
+        assertTrue(MesosJson.parse(ok) instanceof java.util.List);
+        String deep = "{\"a\":".repeat(200_000) + "1" + "}".repeat(200_000);
+        MesosJson.JsonException e = assertThrows(MesosJson.JsonException.class, () -> MesosJson.parse(deep));
+        assertTrue(e.getMessage().startsWith("Document nesting depth (101) exceeds the maximum allowed (100"),
+            e.getMessage());
+    }
+
+    @Test
+    void numbersAsStoutReadsThem() throws Exception {
+        // picojson hands any run of digits, signs, dots and exponents to strtod
+        assertEquals(0, new java.math.BigDecimal(((MesosJson.Num) MesosJson.parse("01")).text()).compareTo(
+            java.math.BigDecimal.ONE));
+        assertEquals(0, new java.math.BigDecimal(((MesosJson.Num) MesosJson.parse("1.")).text()).compareTo(
+            java.math.BigDecimal.ONE));
+        assertEquals(new MesosJson.Num("-1.5e3"), MesosJson.parse("-1.5e3"));
+        assertThrows(MesosJson.JsonException.class, () -> MesosJson.parse("1 2"));
+        assertThrows(MesosJson.JsonException.class, () -> MesosJson.parse(""));
+    }
+
+    @Test
     void roundTripsMapsAsObjects() throws Exception {
         Protos.TaskInfo t = Protos.TaskInfo.newBuilder().setName("n").setTaskId(Protos.TaskID.newBuilder()
             .setValue("t")).setAgentId(Protos.AgentID.newBuilder().setValue("a"))
