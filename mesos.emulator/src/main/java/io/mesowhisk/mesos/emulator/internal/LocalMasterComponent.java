@@ -18,10 +18,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Local mode: with configuration PID {@code mesos.emulator} present, runs an emulated Mesos cluster in this JVM and
  * registers it as the {@link LocalMaster} that frameworks without a master URL subscribe to. Any configuration
- * change restarts the emulator (a new master with new ids, like a master failover).
+ * change restarts the emulator (a new master with new ids, like a master failover). Immediate: the master runs as
+ * soon as the configuration exists, not only once someone asks for the service (a delayed component would open no
+ * port until then).
  */
 @Component(configurationPid = "mesos.emulator", configurationPolicy = ConfigurationPolicy.REQUIRE,
-    service = LocalMaster.class)
+    service = LocalMaster.class, immediate = true)
 @Designate(ocd = LocalMasterComponent.Config.class)
 public final class LocalMasterComponent implements LocalMaster {
 
