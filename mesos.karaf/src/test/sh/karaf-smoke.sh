@@ -107,25 +107,25 @@ client "package:imports -b $client_id --no-format --filter" | grep -E 'osgi.wiri
 
 echo "== components (over ssh, Karaf prints no command's return value: hence echo (...))"
 services=$(client "service:list io.mesowhisk.whisk.WhiskMesosConfig")
-echo "$services" | grep -q 'component.name = io.mesowhisk.whisk.internal.WhiskMesosConfigComponent' \
-    || fail "no WhiskMesosConfig service from the DS component"
+echo "$services" | grep -q 'whisk.mesos.generation = ' \
+    || fail "no WhiskMesosConfig service (registered by the whisk.mesos component once a configuration is in force)"
 
 echo "== whisk:config (defaults)"
 out=$(client "echo (whisk:config)")
 echo "$out"
 echo "$out" | grep -q 'whisk.mesos configuration 1 (local mode' || fail "whisk:config: unexpected answer"
-echo "$out" | grep -q 'framework-name <- environment CONFIG_whisk_mesos_frameworkName' \
+echo "$out" | grep -qE '^framework-name +smoke-framework +environment CONFIG_whisk_mesos_frameworkName' \
     || fail "CONFIG_whisk_mesos_frameworkName did not reach whisk.mesos"
 
 echo "== etc/whisk.mesos.cfg, applied live"
 printf 'master-url = http://127.0.0.1:5050\nrole = whisk\n' > "$home/etc/whisk.mesos.cfg"
 deadline=$((SECONDS + 60))
-until out=$(client "echo (whisk:config)") && echo "$out" | grep -q 'role <- ConfigAdmin, file'; do
+until out=$(client "echo (whisk:config)") && echo "$out" | grep -qE '^role +whisk +ConfigAdmin, file'; do
     [ $SECONDS -lt $deadline ] || { echo "$out"; fail "etc/whisk.mesos.cfg was not applied within 60 s"; }
     sleep 1
 done
 echo "$out"
-echo "$out" | grep -q 'master-url <- ConfigAdmin, file' || fail "master-url not taken from etc/whisk.mesos.cfg"
+echo "$out" | grep -qE '^master-url +http://127.0.0.1:5050 +ConfigAdmin, file' || fail "master-url not taken from etc/whisk.mesos.cfg"
 
 echo "== errors in karaf.log"
 if grep -E ' (ERROR|WARN) ' "$home/data/log/karaf.log" | grep -v 'Could not validate integrity' | grep -iE 'mesowhisk|whisk|jetty|protobuf|spifly'; then

@@ -1,9 +1,11 @@
 /**
  * OpenWhisk's side of the project: the {@code whisk.mesos} configuration as a live, validated snapshot
- * ({@link io.mesowhisk.whisk.WhiskMesosConfig}); the container factory builds on it.
+ * ({@link io.mesowhisk.whisk.WhiskMesosConfig}), and OpenWhisk's container factory on Mesos ({@link
+ * io.mesowhisk.whisk.WhiskContainerFactory}, {@link io.mesowhisk.whisk.WhiskContainer}) that the invoker plug-in
+ * adapts to OpenWhisk's Scala SPI.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package io.mesowhisk.whisk;
 
 import org.osgi.annotation.bundle.Export;

@@ -3,6 +3,7 @@ package io.mesowhisk.mesos.emulator;
 import io.mesowhisk.mesos.emulator.internal.Config;
 import io.mesowhisk.mesos.emulator.internal.HttpFront;
 import io.mesowhisk.mesos.emulator.internal.Master;
+import io.mesowhisk.mesos.emulator.internal.RuntimeImages;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -24,8 +25,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * An Apache Mesos cluster in this JVM: one or more masters serving the v1 scheduler HTTP API (one leader, the others
- * redirecting), agents with resources and attributes, command tasks run as real processes, docker tasks simulated,
- * and fault injection for tests. Built with {@link #builder()}; every port is random unless set.
+ * redirecting), agents with resources and attributes, command tasks run as real processes, docker tasks simulated
+ * (or run as local processes for runtime images, {@link Builder#runtime}), and fault injection for tests. Built with {@link #builder()}; every port is random unless set.
  *
  * <p>Threading: all methods are thread-safe; the cluster state lives on one internal thread and each method waits
  * for it (up to 30 s). Failure modes: methods throw {@link IllegalArgumentException} for unknown ids or indexes and
@@ -148,6 +149,14 @@ public final class MesosEmulator implements AutoCloseable {
     /** The work directory holding agents' sandboxes. */
     public Path workDir() {
         return config.workDir();
+    }
+
+    /**
+     * The runtime images in effect, first match first, each as {@code PATTERN=COMMAND (source)}; empty when every
+     * docker task is simulated.
+     */
+    public List<String> runtimeImages() {
+        return config.runtimeImages().entries().stream().map(e -> e.text() + " (" + e.source() + ")").toList();
     }
 
     /** The read-only state as the master's {@code /state} shows it (frameworks, agents, tasks, offers) as JSON. */
@@ -321,6 +330,8 @@ public final class MesosEmulator implements AutoCloseable {
         private Duration sandboxGcDelay;
         private boolean agentHttp = true;
         private final Map<String, String> credentials = new LinkedHashMap<>();
+        private final List<RuntimeImages.Entry> runtimes = new ArrayList<>();
+        private boolean defaultRuntimes;
 
         private Builder() {
         }
@@ -446,6 +457,60 @@ public final class MesosEmulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Docker tasks whose image matches {@code pattern} run {@code command} as a real local process instead of
+         * being simulated (a "runtime image"). {@code pattern} is a glob ({@code *}, {@code ?}) matched against the
+         * image name with and without registry, tag and digest, e.g. {@code openwhisk/action-nodejs-v*}.
+         * {@code command} is split on white space (quotes group, backslash escapes), run without a shell in the
+         * task's sandbox with the task's environment plus {@code PORT}, stdout and stderr appended to the sandbox
+         * files; placeholders: {@code {port}} (the host port of container port 8080), {@code {host}} (the
+         * emulator's address), {@code {sandbox}}, {@code {image}}, {@code {task-id}}, {@code {nodejs-proxy}} (the
+         * bundled OpenWhisk Node.js action proxy). An empty command keeps matching images simulated. Entries are
+         * tried in the order given, before the {@linkplain #defaultRuntimes() defaults}; the first match wins.
+         *
+         * @throws IllegalArgumentException for a bad pattern, quoting or placeholder
+         */
+        public Builder runtime(String pattern, String command) {
+            Objects.requireNonNull(pattern, "pattern");
+            Objects.requireNonNull(command, "command");
+            runtimes.add(RuntimeImages.parse(pattern + "=" + command, "MesosEmulator.Builder.runtime"));
+            return this;
+        }
+
+        /**
+         * Adds {@code PATTERN=COMMAND} entries as {@link #runtime(String, String)} does; {@code source} says where
+         * they come from in error messages (e.g. {@code --runtime}).
+         */
+        public Builder runtimes(List<String> entries, String source) {
+            for (String e : entries) {
+                runtimes.add(RuntimeImages.parse(e, source));
+            }
+            return this;
+        }
+
+        /**
+         * Adds the entries of the system property {@code whisk.mesos.local.runtimes} (or {@code .0}, {@code .1}, …)
+         * or, when none is set, of the environment variable {@code CONFIG_whisk_mesos_local_runtimes} (or
+         * {@code _0}, {@code _1}, …), the names an OpenWhisk invoker passes settings by.
+         *
+         * @throws IllegalArgumentException naming the bad property or variable
+         */
+        public Builder runtimesFromSystem() {
+            runtimes.addAll(RuntimeImages.fromSystem(System.getProperties(), System.getenv()));
+            return this;
+        }
+
+        /**
+         * Also uses the default runtime images, after any other entries: OpenWhisk's Node.js images
+         * ({@code openwhisk/action-nodejs-v*}, {@code openwhisk/nodejs*action}) run the bundled action proxy with
+         * the {@code node} found on the PATH (Node.js 18 or later). Off unless called: without runtime images every
+         * docker task is simulated.
+         */
+        public Builder defaultRuntimes() {
+            this.defaultRuntimes = true;
+            return this;
+        }
+
         private static Duration positive(Duration d, String name) {
             if (d == null || d.isZero() || d.isNegative()) {
                 throw new IllegalArgumentException(name + " must be positive, got " + d);
@@ -479,9 +544,13 @@ public final class MesosEmulator implements AutoCloseable {
                 } else {
                     Files.createDirectories(dir);
                 }
+                List<RuntimeImages.Entry> images = new ArrayList<>(runtimes);
+                if (defaultRuntimes) {
+                    images.addAll(RuntimeImages.defaults());
+                }
                 Config config = new Config(host, masters, port, List.copyOf(agents), heartbeat, allocation,
                     offerTimeout, retry, dockerStartDelay, dir.toAbsolutePath(), agentHttp, Map.copyOf(credentials),
-                    sandboxGcDelay);
+                    sandboxGcDelay, RuntimeImages.of(images));
                 return new MesosEmulator(config, owned);
             } catch (RuntimeException e) {
                 throw e;

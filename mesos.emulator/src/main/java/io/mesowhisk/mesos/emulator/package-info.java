@@ -2,7 +2,7 @@
  * An in-JVM Apache Mesos master and agents that behave like real Mesos, for tests, local mode and load tests.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.mesowhisk.mesos.emulator;
 
 import org.osgi.annotation.bundle.Export;

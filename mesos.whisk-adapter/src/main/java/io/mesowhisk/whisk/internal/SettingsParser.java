@@ -1,5 +1,6 @@
 package io.mesowhisk.whisk.internal;
 
+import io.mesowhisk.mesos.api.MesosClientConfig;
 import io.mesowhisk.mesos.scheduler.FrameworkSettings;
 import io.mesowhisk.whisk.WhiskMesosSettings;
 import io.mesowhisk.whisk.WhiskMesosSettings.Encoding;
@@ -166,8 +167,18 @@ final class SettingsParser {
         if (secret.isPresent() && principal.isEmpty()) {
             v.problem(SECRET, "a principal to go with the secret (set whisk.mesos.principal)");
         }
-        if (principal.isPresent() && principal.get().contains(":")) {
+        if (principal.isPresent() && secret.isEmpty() && principal.get().contains(":")) {
             v.problem(PRINCIPAL, "a principal without ':' (HTTP Basic cannot carry it)");
+        }
+        if (principal.isPresent() && secret.isPresent()) {
+            try {
+                MesosClientConfig.builder().masters("http://localhost").credentials(principal.get(),
+                        secret.get().reveal()).build();
+            } catch (IllegalArgumentException e) {
+                // the client's own rule; its message never shows the secret
+                v.problem(e.getMessage().contains("principal") ? PRINCIPAL : SECRET,
+                        "credentials the Mesos client accepts: " + clientProblem(e.getMessage()));
+            }
         }
         Encoding encoding = v.encoding();
         String frameworkName = v.nonEmpty(FRAMEWORK_NAME);
@@ -181,6 +192,12 @@ final class SettingsParser {
             throw new InvalidConfigurationException(problems);
         }
         return settings;
+    }
+
+    /** The client's message without its "Invalid Mesos client configuration: " prefix. */
+    static String clientProblem(String message) {
+        int colon = message.indexOf(": ");
+        return colon < 0 ? message : message.substring(colon + 2);
     }
 
     private static Map<String, String> sources(Map<String, Sourced> merged) {
@@ -376,7 +393,7 @@ final class SettingsParser {
             }
             List<URI> urls = new ArrayList<>();
             for (String text : texts) {
-                URI uri = url(MASTER_URL, text);
+                URI uri = masterUrl(text);
                 if (uri != null) {
                     urls.add(uri);
                 }
@@ -384,30 +401,39 @@ final class SettingsParser {
             return urls;
         }
 
-        Optional<URI> optionalUrl(String key) {
-            String text = string(key).trim();
-            return text.isEmpty() ? Optional.empty() : Optional.ofNullable(url(key, text));
+        /**
+         * One master URL, checked by the very rule the Mesos client applies ({@link MesosClientConfig}): what the
+         * configuration accepts, the client accepts; the URL comes back normalized (port 5050 when none is given).
+         */
+        private URI masterUrl(String text) {
+            try {
+                return MesosClientConfig.builder().masters(text).build().masters().get(0);
+            } catch (IllegalArgumentException e) {
+                problem(MASTER_URL, "a Mesos master base URL http(s)://host[:port]; "
+                        + clientProblem(e.getMessage()));
+                return null;
+            }
         }
 
-        private URI url(String key, String text) {
-            String expected = "http://host:port or https://host:port (or zk://host:port/path), got \"" + text + "\"";
+        /** The public URL is only shown to users (it may sit behind a proxy, with a path): http(s) with a host. */
+        Optional<URI> optionalUrl(String key) {
+            String text = string(key).trim();
+            if (text.isEmpty()) {
+                return Optional.empty();
+            }
+            String expected = "an http:// or https:// URL with a host, got \"" + text + "\"";
             try {
                 URI uri = new URI(text);
                 String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-                boolean http = scheme.equals("http") || scheme.equals("https");
-                if (!(http || scheme.equals("zk")) || uri.getHost() == null && uri.getAuthority() == null) {
+                if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
                     problem(key, expected);
-                    return null;
+                    return Optional.empty();
                 }
-                if (http && uri.getHost() == null) {
-                    problem(key, expected);
-                    return null;
-                }
-                String s = uri.toString();
-                return s.endsWith("/") ? URI.create(s.substring(0, s.length() - 1)) : uri;
+                String u = uri.toString();
+                return Optional.of(u.endsWith("/") ? URI.create(u.substring(0, u.length() - 1)) : uri);
             } catch (URISyntaxException e) {
                 problem(key, expected + " (" + e.getReason() + ")");
-                return null;
+                return Optional.empty();
             }
         }
 
@@ -420,6 +446,69 @@ final class SettingsParser {
                 return Encoding.PROTOBUF;
             }
         }
+    }
+
+    /**
+     * Every key's effective value as text, in the order of {@link #DEFAULTS} (the secret masked): what
+     * {@code whisk:config} shows. Durations read back through {@link #parseDuration}.
+     */
+    static Map<String, String> display(WhiskMesosSettings s) {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put(MASTER_URL, String.join(", ", s.masterUrls().stream().map(URI::toString).toList()));
+        d.put(MASTER_PUBLIC_URL, s.masterPublicUrl().map(URI::toString).orElse(""));
+        d.put(ROLE, s.role());
+        d.put(FAILOVER, formatDuration(s.failoverTimeout()));
+        d.put(LINK_LOG_MESSAGE, String.valueOf(s.mesosLinkLogMessage()));
+        d.put(CONSTRAINTS, String.join(" | ", s.constraints()));
+        d.put(BLACKBOX_CONSTRAINTS, String.join(" | ", s.blackboxConstraints()));
+        d.put(CONSTRAINT_DELIMITER, "\"" + s.constraintDelimiter() + "\"");
+        d.put(TEARDOWN_ON_EXIT, String.valueOf(s.teardownOnExit()));
+        d.put(OFFER_REFUSE_DURATION, formatDuration(s.offerRefuseDuration()));
+        d.put(HEARTBEAT_MAX_FAILURES, String.valueOf(s.heartbeatMaxFailures()));
+        d.put(TASK_LAUNCH, formatDuration(s.timeouts().taskLaunch()));
+        d.put(TASK_DELETE, formatDuration(s.timeouts().taskDelete()));
+        d.put(SUBSCRIBE, formatDuration(s.timeouts().subscribe()));
+        d.put(TEARDOWN, formatDuration(s.timeouts().teardown()));
+        HealthCheck hc = s.healthCheck();
+        d.put(HC_ENABLED, String.valueOf(hc.enabled()));
+        d.put(HC_PORT_INDEX, String.valueOf(hc.portIndex()));
+        d.put(HC_DELAY, formatDuration(hc.delay()));
+        d.put(HC_INTERVAL, formatDuration(hc.interval()));
+        d.put(HC_TIMEOUT, formatDuration(hc.timeout()));
+        d.put(HC_GRACE, formatDuration(hc.gracePeriod()));
+        d.put(HC_MAX_FAILURES, String.valueOf(hc.maxConsecutiveFailures()));
+        d.put(PRINCIPAL, s.principal().orElse(""));
+        d.put(SECRET, s.secret().isPresent() ? "******" : "");
+        d.put(ENCODING, s.encoding().name().toLowerCase(Locale.ROOT));
+        d.put(FRAMEWORK_NAME, s.frameworkName());
+        d.put(USER, s.user());
+        d.put(DOCKER_FAILURE_RETRIES, String.valueOf(s.dockerFailureRetries()));
+        return d;
+    }
+
+    /** A duration as a person writes it: {@code 45 seconds}, {@code 1 second}, {@code 7 days}, {@code 500 ms}. */
+    static String formatDuration(Duration d) {
+        long nanos;
+        try {
+            nanos = d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return plural(d.toDays(), "day");
+        }
+        if (nanos == 0) {
+            return "0 seconds";
+        }
+        long[] units = {86_400_000_000_000L, 3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L};
+        String[] names = {"day", "hour", "minute", "second", "ms"};
+        for (int i = 0; i < units.length; i++) {
+            if (nanos % units[i] == 0) {
+                return names[i].equals("ms") ? nanos / units[i] + " ms" : plural(nanos / units[i], names[i]);
+            }
+        }
+        return nanos + " ns";
+    }
+
+    private static String plural(long n, String unit) {
+        return n + " " + unit + (n == 1 ? "" : "s");
     }
 
     /**

@@ -7,12 +7,18 @@ import io.mesowhisk.mesos.constraints.OperatorListener;
 import io.mesowhisk.whisk.WhiskMesosConfig;
 import io.mesowhisk.whisk.WhiskMesosSettings;
 import io.mesowhisk.whisk.internal.OpenWhiskEnvironment.Sourced;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.SortedSet;
 import java.util.TreeMap;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -21,8 +27,6 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,18 +36,31 @@ import org.slf4j.LoggerFactory;
  * {@link #modified} on the same instance, which swaps one immutable snapshot. An invalid update is refused with a
  * message naming each key; the last good settings stay in force.
  *
- * <p>The constraint lists are compiled against the constraint operators available now: a configuration naming
- * an operator that is not available is refused like any other bad value (the message lists the available
- * operators), and retried when the operators change, so installing the operator's bundle heals it.
+ * <p>This component always activates, whatever its configuration: a bad value never leaves it failed for good.
+ * The {@link WhiskMesosConfig} service is registered only while settings are in force, with the service property
+ * {@value #GENERATION} (updated on every change, so consumers hear of changes through their reference's
+ * {@code updated} method). Nothing is in force when the first configuration (environment, system properties and
+ * ConfigAdmin together) is refused, or when a ConfigAdmin configuration is refused while the settings in force
+ * came from the defaults, environment and system properties alone: an operator's first configuration file that is
+ * wrong must not silently leave the product in local mode.
+ *
+ * <p>The constraint lists are compiled against the constraint operators available now: a configuration naming an
+ * operator that is not available is refused like any other bad value (the message lists the available operators)
+ * and retried whenever the operators change, so starting the operator's bundle heals it, whatever the start order.
  *
  * <p>The environment and system properties are read once, at activation.
  */
-@Component(service = WhiskMesosConfig.class, configurationPid = WhiskMesosConfig.PID,
+@Component(service = ConfigStatus.class, configurationPid = WhiskMesosConfig.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 @Designate(ocd = WhiskMesosConfigDefinition.class)
-public final class WhiskMesosConfigComponent implements WhiskMesosConfig, OperatorListener {
+public final class WhiskMesosConfigComponent implements WhiskMesosConfig, OperatorListener, ConfigStatus {
 
     private static final Logger LOG = LoggerFactory.getLogger(WhiskMesosConfigComponent.class);
+
+    /** Service property of {@link WhiskMesosConfig}: the generation in force (Long). */
+    public static final String GENERATION = "whisk.mesos.generation";
+    /** Service property of {@link WhiskMesosConfig}: true in local mode (Boolean). */
+    public static final String LOCAL_MODE = "whisk.mesos.local-mode";
 
     /** PID of the embedded Mesos emulator (bundle mesos.emulator), started in local mode. */
     static final String EMULATOR_PID = "mesos.emulator";
@@ -51,39 +68,51 @@ public final class WhiskMesosConfigComponent implements WhiskMesosConfig, Operat
     static final String CREATED_BY = "created.by";
 
     private final ConstraintCompiler compiler;
+    private final BundleContext context;
     private volatile ConfigurationAdmin configAdmin;
     private final Map<String, Sourced> environment;
     private final Map<String, Sourced> systemProperties;
     private volatile Snapshot snapshot;
+    /** Orders the publications (service registration, emulator configuration) of successive snapshots. */
+    private final Object publishLock = new Object();
+    private ServiceRegistration<WhiskMesosConfig> registration;
+    private boolean deactivated;
 
-    private record Snapshot(WhiskMesosSettings settings, ConstraintConfiguration constraints, long generation,
-            Optional<String> rejection, Map<String, Object> requested) {
+    /**
+     * What is in force (nothing, or accepted settings with their compiled constraints), and what was asked last.
+     */
+    private record Snapshot(Optional<Accepted> inForce, long generation, Optional<String> rejection,
+            Map<String, Object> requested) {
     }
 
-    private record Accepted(WhiskMesosSettings settings, ConstraintConfiguration constraints) {
+    private record Accepted(WhiskMesosSettings settings, ConstraintConfiguration constraints,
+            boolean fromConfigAdmin) {
     }
 
     /** Activation by DS: reads the environment and system properties of this process. */
     @Activate
-    public WhiskMesosConfigComponent(@Reference ConstraintCompiler compiler, Map<String, Object> properties) {
-        this(compiler, properties, System.getenv(), System.getProperties());
+    public WhiskMesosConfigComponent(@Reference ConstraintCompiler compiler, BundleContext context,
+            Map<String, Object> properties) {
+        this(compiler, context, properties, System.getenv(), System.getProperties());
     }
 
+    /** For tests: no service registration when {@code context} is null. */
     WhiskMesosConfigComponent(ConstraintCompiler compiler, Map<String, Object> properties, Map<String, String> env,
             Properties system) {
+        this(compiler, null, properties, env, system);
+    }
+
+    private WhiskMesosConfigComponent(ConstraintCompiler compiler, BundleContext context,
+            Map<String, Object> properties, Map<String, String> env, Properties system) {
         this.compiler = compiler;
+        this.context = context;
         this.environment = OpenWhiskEnvironment.fromEnvironment(env);
         this.systemProperties = OpenWhiskEnvironment.fromSystemProperties(system);
-        Accepted accepted;
-        try {
-            accepted = accept(properties);
-        } catch (IllegalArgumentException e) {
-            LOG.error("{}", e.getMessage());
-            throw e;
-        }
-        this.snapshot = new Snapshot(accepted.settings(), accepted.constraints(), 1, Optional.empty(), properties);
+        this.snapshot = new Snapshot(Optional.empty(), 0, Optional.empty(), properties);
+        describeStart(properties);
+        // listen first: an operator that arrives while the first configuration is compiled must not be missed
         compiler.addListener(this);
-        describeStart(properties, accepted.settings());
+        modified(properties);
     }
 
     /**
@@ -93,7 +122,7 @@ public final class WhiskMesosConfigComponent implements WhiskMesosConfig, Operat
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void bindConfigAdmin(ConfigurationAdmin admin) {
         configAdmin = admin;
-        provisionLocalMaster(snapshot.settings());
+        publish();
     }
 
     void unbindConfigAdmin(ConfigurationAdmin admin) {
@@ -102,56 +131,56 @@ public final class WhiskMesosConfigComponent implements WhiskMesosConfig, Operat
         }
     }
 
-    /**
-     * Local mode (no master-url): make sure the embedded Mesos emulator runs, by giving its component a
-     * configuration; with a master-url, remove the configuration this component created, which stops it.
-     */
-    private void provisionLocalMaster(WhiskMesosSettings settings) {
-        ConfigurationAdmin admin = configAdmin;
-        if (admin == null) {
-            return;
-        }
-        try {
-            Configuration emulator = admin.getConfiguration(EMULATOR_PID, "?");
-            java.util.Dictionary<String, Object> existing = emulator.getProperties();
-            if (settings.localMode() && existing == null) {
-                java.util.Hashtable<String, Object> p = new java.util.Hashtable<>();
-                p.put(CREATED_BY, WhiskMesosConfig.PID);
-                emulator.update(p);
-                LOG.info("whisk.mesos: local mode: starting the embedded Mesos emulator (configuration PID {})",
-                        EMULATOR_PID);
-            } else if (!settings.localMode() && existing != null
-                    && WhiskMesosConfig.PID.equals(existing.get(CREATED_BY))) {
-                emulator.delete();
-                LOG.info("whisk.mesos: master-url set: stopping the embedded Mesos emulator");
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            LOG.error("whisk.mesos: could not {} the embedded Mesos emulator's configuration",
-                    settings.localMode() ? "create" : "delete", e);
-        }
-    }
-
     @Deactivate
     void deactivate() {
         compiler.removeListener(this);
+        synchronized (publishLock) {
+            deactivated = true;
+            if (registration != null) {
+                try {
+                    registration.unregister();
+                } catch (IllegalStateException alreadyGone) {
+                    // the bundle is stopping: the framework unregistered it
+                }
+                registration = null;
+            }
+        }
     }
 
     /** A ConfigAdmin update (or deletion) of {@code whisk.mesos}: applied live, or refused as a whole. */
     @Modified
-    synchronized void modified(Map<String, Object> properties) {
-        Snapshot current = snapshot;
-        try {
-            Accepted accepted = accept(properties);
-            snapshot = new Snapshot(accepted.settings(), accepted.constraints(), current.generation() + 1,
-                    Optional.empty(), properties);
-            LOG.info("whisk.mesos: configuration {} applied ({} values set, local mode: {})",
-                    current.generation() + 1, accepted.settings().sources().size(), accepted.settings().localMode());
-            provisionLocalMaster(accepted.settings());
-        } catch (IllegalArgumentException e) {
-            snapshot = new Snapshot(current.settings(), current.constraints(), current.generation(),
-                    Optional.of(e.getMessage()), properties);
-            LOG.error("{}; the previous configuration ({}) stays in force", e.getMessage(), current.generation());
+    void modified(Map<String, Object> properties) {
+        synchronized (this) {
+            Snapshot current = snapshot;
+            try {
+                Accepted accepted = accept(properties);
+                snapshot = new Snapshot(Optional.of(accepted), current.generation() + 1, Optional.empty(),
+                        properties);
+                LOG.info("whisk.mesos: configuration {} in force ({} values set{}, {})", current.generation() + 1,
+                        accepted.settings().sources().size(), describeOrigin(properties),
+                        accepted.settings().localMode() ? "local mode: the embedded Mesos emulator is the master"
+                                : "masters " + accepted.settings().masterUrls());
+            } catch (IllegalArgumentException e) {
+                boolean keep = current.inForce().isPresent()
+                        && (current.inForce().get().fromConfigAdmin() || !isConfigAdmin(properties));
+                snapshot = new Snapshot(keep ? current.inForce() : Optional.empty(), current.generation(),
+                        Optional.of(e.getMessage()), properties);
+                if (keep) {
+                    LOG.error("{}{}; configuration {} stays in force", e.getMessage(), describeOrigin(properties),
+                            current.generation());
+                } else if (current.inForce().isPresent()) {
+                    LOG.error("{}{}; the settings in force came from the defaults, environment and system properties "
+                            + "alone (local mode: {}) and are withdrawn: no whisk.mesos configuration is in force, "
+                            + "and no containers can be created, until a valid one arrives", e.getMessage(),
+                            describeOrigin(properties), current.inForce().get().settings().localMode());
+                } else {
+                    LOG.error("{}{}; no whisk.mesos configuration is in force, and no containers can be created, "
+                            + "until a valid one arrives (fix the value, or override it in etc/whisk.mesos.cfg)",
+                            e.getMessage(), describeOrigin(properties));
+                }
+            }
         }
+        publish();
     }
 
     /** Operators came or went: a configuration refused for want of one may be good now. */
@@ -165,24 +194,98 @@ public final class WhiskMesosConfigComponent implements WhiskMesosConfig, Operat
         }
     }
 
+    /** Makes the OSGi side match the latest snapshot: the service and the emulator's configuration. */
+    private void publish() {
+        synchronized (publishLock) {
+            if (deactivated) {
+                return;
+            }
+            Snapshot now = snapshot; // the latest, whatever order the callers came in
+            if (context != null) {
+                if (now.inForce().isPresent()) {
+                    Dictionary<String, Object> props = new Hashtable<>();
+                    props.put(GENERATION, now.generation());
+                    props.put(LOCAL_MODE, now.inForce().get().settings().localMode());
+                    if (registration == null) {
+                        registration = context.registerService(WhiskMesosConfig.class, this, props);
+                    } else {
+                        registration.setProperties(props);
+                    }
+                } else if (registration != null) {
+                    registration.unregister();
+                    registration = null;
+                }
+            }
+            provisionLocalMaster(now.inForce().map(a -> a.settings().localMode()).orElse(false));
+        }
+    }
+
+    /**
+     * Local mode (no master-url): make sure the embedded Mesos emulator runs, by giving its component a
+     * configuration; otherwise remove the configuration this component created, which stops it.
+     */
+    private void provisionLocalMaster(boolean localMode) {
+        ConfigurationAdmin admin = configAdmin;
+        if (admin == null) {
+            return;
+        }
+        try {
+            Configuration emulator = admin.getConfiguration(EMULATOR_PID, "?");
+            Dictionary<String, Object> existing = emulator.getProperties();
+            if (localMode && existing == null) {
+                Hashtable<String, Object> p = new Hashtable<>();
+                p.put(CREATED_BY, WhiskMesosConfig.PID);
+                emulator.update(p);
+                LOG.info("whisk.mesos: local mode: starting the embedded Mesos emulator (configuration PID {})",
+                        EMULATOR_PID);
+            } else if (!localMode && existing != null && WhiskMesosConfig.PID.equals(existing.get(CREATED_BY))) {
+                emulator.delete();
+                LOG.info("whisk.mesos: not in local mode: stopping the embedded Mesos emulator");
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.error("whisk.mesos: could not {} the embedded Mesos emulator's configuration",
+                    localMode ? "create" : "delete", e);
+        }
+    }
+
     private Accepted accept(Map<String, Object> properties) {
         WhiskMesosSettings settings = SettingsParser.parse(layers(properties));
         try {
             return new Accepted(settings, ConstraintConfiguration.compile(compiler, settings.constraints(),
-                    settings.blackboxConstraints(), settings.constraintDelimiter()));
+                    settings.blackboxConstraints(), settings.constraintDelimiter()), isConfigAdmin(properties));
         } catch (ConstraintException e) {
             throw new IllegalArgumentException("invalid whisk.mesos configuration: whisk.mesos." + e.getMessage(), e);
         }
     }
 
+    private static boolean isConfigAdmin(Map<String, Object> properties) {
+        return properties.containsKey("service.pid");
+    }
+
+    private Accepted inForceOrFail() {
+        Snapshot s = snapshot;
+        return s.inForce().orElseThrow(() -> new IllegalStateException(
+                "no whisk.mesos configuration is in force: " + s.rejection().orElse("none accepted yet")));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException when no configuration is in force (the service is not registered then)
+     */
     @Override
     public WhiskMesosSettings current() {
-        return snapshot.settings();
+        return inForceOrFail().settings();
     }
 
     @Override
     public ConstraintConfiguration placementConstraints() {
-        return snapshot.constraints();
+        return inForceOrFail().constraints();
+    }
+
+    @Override
+    public Optional<WhiskMesosSettings> inForce() {
+        return snapshot.inForce().map(Accepted::settings);
     }
 
     @Override
@@ -201,8 +304,7 @@ public final class WhiskMesosConfigComponent implements WhiskMesosConfig, Operat
 
     /** The ConfigAdmin properties, without the framework's own (service.*, component.*, felix.*). */
     static Map<String, Sourced> configAdminLayer(Map<String, Object> properties) {
-        Object file = properties.get("felix.fileinstall.filename");
-        String source = file == null ? "ConfigAdmin" : "ConfigAdmin, file " + file;
+        String source = configAdminSource(properties);
         Map<String, Sourced> layer = new TreeMap<>();
         properties.forEach((key, value) -> {
             if (!(key.startsWith("service.") || key.startsWith("component.") || key.startsWith("felix.")
@@ -213,18 +315,22 @@ public final class WhiskMesosConfigComponent implements WhiskMesosConfig, Operat
         return layer;
     }
 
-    private void describeStart(Map<String, Object> properties, WhiskMesosSettings settings) {
-        if (!properties.containsKey("service.pid")) {
-            LOG.info("whisk.mesos: no ConfigAdmin configuration (a whisk.mesos.cfg file in the configuration folder, "
-                    + "or any ConfigAdmin client, provides one); {} value(s) from CONFIG_whisk_mesos_* environment "
-                    + "variables and {} from -Dwhisk.mesos.* system properties, defaults for the rest",
+    private static String configAdminSource(Map<String, Object> properties) {
+        Object file = properties.get("felix.fileinstall.filename");
+        return file == null ? "ConfigAdmin" : "ConfigAdmin, file " + file;
+    }
+
+    private static String describeOrigin(Map<String, Object> properties) {
+        return isConfigAdmin(properties) ? " (" + configAdminSource(properties) + ")"
+                : " (no ConfigAdmin configuration)";
+    }
+
+    private void describeStart(Map<String, Object> properties) {
+        if (!isConfigAdmin(properties)) {
+            LOG.info("whisk.mesos: no ConfigAdmin configuration yet (a whisk.mesos.cfg file in the configuration "
+                    + "folder, or any ConfigAdmin client, provides one); {} value(s) from CONFIG_whisk_mesos_* "
+                    + "environment variables and {} from -Dwhisk.mesos.* system properties, defaults for the rest",
                     environment.size(), systemProperties.size());
-        }
-        if (settings.localMode()) {
-            LOG.info("whisk.mesos: no master-url configured: local mode, the embedded Mesos emulator (bundle "
-                    + "mesos.emulator) is the master");
-        } else {
-            LOG.info("whisk.mesos: masters {}, role {}", settings.masterUrls(), settings.role());
         }
     }
 }

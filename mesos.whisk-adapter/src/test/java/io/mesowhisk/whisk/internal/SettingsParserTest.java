@@ -112,8 +112,35 @@ class SettingsParserTest {
 
     @Test
     void severalMastersAreTriedInTurn() {
-        assertEquals(List.of(URI.create("http://m1:5050"), URI.create("http://m2:5050"), URI.create("zk://z1:2181,z2:2181/mesos")),
-                parse("master-url", "http://m1:5050, http://m2:5050,zk://z1:2181,z2:2181/mesos").masterUrls());
+        assertEquals(List.of(URI.create("http://m1:5050"), URI.create("https://m2:5443"), URI.create("http://m3:5050")),
+                parse("master-url", "http://m1:5050, https://m2:5443,http://m3").masterUrls());
+    }
+
+    /** The configuration applies the Mesos client's own rule: what it accepts, the client accepts. */
+    @Test
+    void masterUrlsTheClientRefusesAreRefusedByTheConfiguration() {
+        String zk = refusal("master-url", "http://m1:5050,zk://z1:2181,z2:2181/mesos");
+        assertTrue(zk.contains("whisk.mesos.master-url = \"http://m1:5050,zk://z1:2181,z2:2181/mesos\"")
+                && zk.contains("zk:// master URLs (leader detection through ZooKeeper) are not supported yet"), zk);
+        String path = refusal("master-url", "http://m1:5050/mesos");
+        assertTrue(path.contains("must be a base URL without path, query or fragment, e.g. http://m1:5050"), path);
+        assertTrue(refusal("master-url", "http://user:pw@m1:5050").contains("carries user info"));
+        assertTrue(refusal("master-url", "ftp://m1:5050").contains("must start with http:// or https://"));
+        // each accepted one is accepted by the client as it is
+        for (URI u : parse("master-url", "http://m1, https://[::1]:5443/").masterUrls()) {
+            assertEquals(List.of(u), io.mesowhisk.mesos.api.MesosClientConfig.builder().masters(u.toString()).build()
+                    .masters());
+        }
+        // the public URL is only shown: a path is fine there
+        assertEquals(Optional.of(URI.create("https://ui.example.org/mesos")),
+                parse("master-public-url", "https://ui.example.org/mesos/").masterPublicUrl());
+    }
+
+    @Test
+    void credentialsTheClientRefusesAreRefused() {
+        String colon = refusal("principal", "whisk", "secret", "a:b");
+        assertTrue(colon.contains("whisk.mesos.secret = ******") && colon.contains("must not contain ':'")
+                && !colon.contains("a:b"), colon);
     }
 
     @Test

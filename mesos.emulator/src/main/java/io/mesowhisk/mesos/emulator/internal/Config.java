@@ -21,5 +21,7 @@ public record Config(
     boolean agentHttp,
     Map<String, String> credentials,
     /** How long after the master forgets a task its sandbox is deleted; null: kept until the emulator stops. */
-    Duration sandboxGcDelay) {
+    Duration sandboxGcDelay,
+    /** Docker images run as local processes instead of being simulated. */
+    RuntimeImages runtimeImages) {
 }

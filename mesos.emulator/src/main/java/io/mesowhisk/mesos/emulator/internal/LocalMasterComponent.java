@@ -18,10 +18,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Local mode: with configuration PID {@code mesos.emulator} present, runs an emulated Mesos cluster in this JVM and
  * registers it as the {@link LocalMaster} that frameworks without a master URL subscribe to. Any configuration
- * change restarts the emulator (a new master with new ids, like a master failover).
+ * change restarts the emulator (a new master with new ids, like a master failover). Immediate: the master runs as
+ * soon as the configuration exists, not only once someone asks for the service (a delayed component would open no
+ * port until then).
  */
 @Component(configurationPid = "mesos.emulator", configurationPolicy = ConfigurationPolicy.REQUIRE,
-    service = LocalMaster.class)
+    service = LocalMaster.class, immediate = true)
 @Designate(ocd = LocalMasterComponent.Config.class)
 public final class LocalMasterComponent implements LocalMaster {
 
@@ -75,6 +77,20 @@ public final class LocalMasterComponent implements LocalMaster {
             description = "Delete a finished task's sandbox this long after the master forgets it (the agent's"
                 + " --gc_delay); -1 keeps sandboxes until the emulator stops.", min = "-1")
         long gc_delay_ms() default -1;
+
+        @AttributeDefinition(name = "Runtime images",
+            description = "Docker images that run as local processes instead of being simulated, as"
+                + " PATTERN=COMMAND: a glob matched against the image name with and without registry and tag, and a"
+                + " command line with the placeholders {port}, {host}, {sandbox}, {image}, {task-id} and"
+                + " {nodejs-proxy}, e.g. myorg/python*=python3 /opt/proxy.py --port {port}. An empty command keeps"
+                + " matching images simulated. Tried in order, before the entries of -Dwhisk.mesos.local.runtimes"
+                + " (or CONFIG_whisk_mesos_local_runtimes) and the defaults; the first match wins.")
+        String[] runtimes() default {};
+
+        @AttributeDefinition(name = "Default runtime images",
+            description = "OpenWhisk's Node.js images (openwhisk/action-nodejs-v*, openwhisk/nodejs*action) run the"
+                + " bundled action proxy with the node found on the PATH.")
+        boolean default_runtimes() default true;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalMasterComponent.class);
@@ -120,6 +136,11 @@ public final class LocalMasterComponent implements LocalMaster {
         }
         if (config.gc_delay_ms() >= 0) {
             b.sandboxGcDelay(java.time.Duration.ofMillis(config.gc_delay_ms()));
+        }
+        b.runtimes(java.util.Arrays.asList(config.runtimes()), "runtimes of configuration mesos.emulator");
+        b.runtimesFromSystem();
+        if (config.default_runtimes()) {
+            b.defaultRuntimes();
         }
         return b;
     }

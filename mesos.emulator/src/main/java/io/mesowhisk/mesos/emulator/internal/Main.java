@@ -31,6 +31,12 @@ public final class Main {
           --work-dir <path>          agents' work directory                           (default a temp dir)
           --gc-delay <duration>      delete a finished task's sandbox this long after (default keep)
           --credential <p>:<secret>  require HTTP Basic authentication (repeatable)
+          --runtime <glob>=<command> docker tasks whose image matches run <command> as a
+                                     local process (repeatable, first match wins), e.g.
+                                     --runtime 'myorg/py*=python3 proxy.py --port {port}';
+                                     an empty command keeps matching images simulated
+          --no-default-runtimes      simulate OpenWhisk's Node.js images too (by default
+                                     they run the bundled action proxy with node)
           --no-agent-http            agents get no HTTP port (/state, /files); needed above 256 agents
           --help                     this text
         """;
@@ -73,6 +79,7 @@ public final class Main {
         String attributes = null;
         int agents = 1;
         java.util.Map<Integer, String[]> perAgent = new java.util.TreeMap<>();
+        boolean defaultRuntimes = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
@@ -81,6 +88,10 @@ public final class Main {
             }
             if (a.equals("--no-agent-http")) {
                 b.agentHttp(false);
+                continue;
+            }
+            if (a.equals("--no-default-runtimes")) {
+                defaultRuntimes = false;
                 continue;
             }
             if (!a.startsWith("--")) {
@@ -132,8 +143,14 @@ public final class Main {
                     }
                     b.credential(value.substring(0, c), value.substring(c + 1));
                 }
+                case "--runtime" -> b.runtimes(java.util.List.of(value), "--runtime");
                 default -> throw new IllegalArgumentException("Unknown option '" + name + "'");
             }
+        }
+        // then what an OpenWhisk invoker's settings say (-Dwhisk.mesos.local.runtimes, CONFIG_...), then the defaults
+        b.runtimesFromSystem();
+        if (defaultRuntimes) {
+            b.defaultRuntimes();
         }
         AgentSpec defaults = AgentSpec.of(resources, attributes);
         b.agents(agents).defaultAgent(defaults);

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agents' containerizers: command tasks run as real child processes in a Mesos-style sandbox; docker tasks are
- * simulated (no engine here). All callbacks return to the master loop.
+ * simulated (no engine here), those of runtime images as local processes ({@link RuntimeProcesses}). All callbacks
+ * return to the master loop.
  */
 final class TaskRunner {
 
@@ -52,8 +53,12 @@ final class TaskRunner {
         return t;
     });
 
+    /** The processes of runtime images. */
+    private final RuntimeProcesses runtimes;
+
     TaskRunner(Master master) {
         this.master = master;
+        this.runtimes = new RuntimeProcesses(master, this);
     }
 
     /** Runs {@code work} on the agents' disk thread, after the sandbox work queued before it. */
@@ -64,6 +69,7 @@ final class TaskRunner {
     void shutdown() {
         probes.shutdownNow();
         disk.shutdownNow();
+        runtimes.close();
     }
 
     /** Creates sandboxes off the master loop, as an agent's disk work does not hold up its master. */
@@ -226,13 +232,28 @@ final class TaskRunner {
             t.runtime = null;
             return;
         }
+        // runtime images run a real local process, which reports back through dockerRunning once it listens
+        RuntimeImages.Entry runtime = master.config.runtimeImages().match(t.info.getContainer().getDocker()
+            .getImage());
+        if (runtime != null) {
+            runtimes.start(t, runtime);
+            return;
+        }
+        dockerRunning(t, 0);
+    }
+
+    /**
+     * A docker container runs: TASK_RUNNING and what follows it. {@code pid} is the process of a runtime image,
+     * 0 for a simulated container.
+     */
+    void dockerRunning(Task t, long pid) {
         // TASK_RUNNING follows `docker inspect`: its output as data, and the container's IP, if docker gave it
         // one, as the network info, which later health updates repeat (M:src/docker/executor.cpp launchTask)
         DockerNetwork net = dockerNetwork(t);
         if (net.ip() != null) {
             t.containerStatus = dockerRunningStatus(t, net.ip());
         }
-        ByteString inspect = ByteString.copyFromUtf8(inspectJson(t, net));
+        ByteString inspect = ByteString.copyFromUtf8(inspectJson(t, net, pid));
         master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null, s -> s.setData(inspect));
         armCompletionTimer(t);
         if (t.info.hasHealthCheck()) {
@@ -331,9 +352,9 @@ final class TaskRunner {
      * What the docker executor puts in TASK_RUNNING's {@code data}: the output of {@code docker inspect
      * --type=container}, a JSON array of one container, indented as the docker CLI prints it. This one has the
      * fields Mesos reads (M:src/docker/docker.cpp {@code Container::create}) and a few around them; the name is the
-     * docker containerizer's {@code mesos-<container id>}, and {@code State.Pid} is 0 as there is no process.
+     * docker containerizer's {@code mesos-<container id>}, and {@code State.Pid} is 0 when no process runs.
      */
-    private static String inspectJson(Task t, DockerNetwork net) {
+    private static String inspectJson(Task t, DockerNetwork net, long pid) {
         String now = Instant.now().toString();
         String ip = net.ip() == null ? "" : net.ip();
         String gateway = net.gateway() == null ? "" : net.gateway();
@@ -349,7 +370,7 @@ final class TaskRunner {
             + "            \"Restarting\": false,\n"
             + "            \"OOMKilled\": false,\n"
             + "            \"Dead\": false,\n"
-            + "            \"Pid\": 0,\n"
+            + "            \"Pid\": " + pid + ",\n"
             + "            \"ExitCode\": 0,\n"
             + "            \"Error\": \"\",\n"
             + "            \"StartedAt\": " + json(now) + ",\n"
@@ -621,7 +642,7 @@ final class TaskRunner {
      * id, the executor's pid once there is one (the docker containerizer gives none), and the agent's IP as the
      * container's network address when the executor's update has no network info.
      */
-    private Protos.ContainerStatus containerStatus(Task t, Long executorPid) {
+    Protos.ContainerStatus containerStatus(Task t, Long executorPid) {
         Protos.ContainerStatus.Builder b = Protos.ContainerStatus.newBuilder()
             .setContainerId(Protos.ContainerID.newBuilder().setValue(t.containerId))
             .addNetworkInfos(Protos.NetworkInfo.newBuilder()

@@ -17,6 +17,10 @@ public final class MainAccess {
         return Main.parse(args, out);
     }
 
+    public static MesosEmulator.Builder build(LocalMasterComponent.Config config) {
+        return LocalMasterComponent.build(config);
+    }
+
     public static void deactivate(LocalMasterComponent c) {
         c.deactivate();
     }

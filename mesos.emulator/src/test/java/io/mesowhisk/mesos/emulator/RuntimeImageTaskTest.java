@@ -1,0 +1,279 @@
+package io.mesowhisk.mesos.emulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mesowhisk.mesos.v1.Protos;
+import io.mesowhisk.mesos.v1.Protos.TaskState;
+import io.mesowhisk.mesos.v1.Protos.TaskStatus;
+import io.mesowhisk.mesos.v1.scheduler.Protos.Call;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runtime images: a docker task whose image is mapped to a local command runs it as a real process, here mostly the
+ * bundled Node.js action proxy run by the {@code node} on the PATH (Node.js 20 is installed wherever the build runs).
+ */
+class RuntimeImageTaskTest {
+
+    private static final String SENTINEL = "XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX";
+    private static final String IMAGE = "openwhisk/action-nodejs-v20:1.23.0";
+
+    MesosEmulator emu;
+    TestScheduler s;
+    int hostPort;
+
+    @AfterEach
+    void stop() {
+        if (s != null) {
+            s.close();
+        }
+        if (emu != null) {
+            emu.close();
+        }
+    }
+
+    /** An emulator whose one agent offers a single port, free when the test starts (no fixed ports). */
+    private void start(MesosEmulator.Builder b) throws Exception {
+        try (ServerSocket free = new ServerSocket(0)) {
+            hostPort = free.getLocalPort();
+        }
+        emu = b.defaultAgent(AgentSpec.of("cpus:4;mem:4096;ports:[" + hostPort + "-" + hostPort + "]", "")).start();
+        s = new TestScheduler(emu.leaderUri(), true);
+        s.subscribed(TestScheduler.info().addCapabilities(TestScheduler.cap(
+            Protos.FrameworkInfo.Capability.Type.TASK_KILLING_STATE)).build());
+    }
+
+    /** As OpenWhisk's Mesos factory builds an action container: bridge network, host port → 8080, env. */
+    private Protos.TaskInfo actionTask(String id, Protos.Offer offer, String image) {
+        Protos.TaskInfo.Builder t = TestScheduler.dockerTask(id, offer, 0.25, 256)
+            .addResources(Protos.Resource.newBuilder().setName("ports").setType(Protos.Value.Type.RANGES)
+                .setRanges(Protos.Value.Ranges.newBuilder().addRange(Protos.Value.Range.newBuilder()
+                    .setBegin(hostPort).setEnd(hostPort))))
+            .setCommand(Protos.CommandInfo.newBuilder().setShell(false).setEnvironment(Protos.Environment.newBuilder()
+                .addVariables(Protos.Environment.Variable.newBuilder().setName("__OW_API_HOST")
+                    .setValue("https://whisk.example"))));
+        t.getContainerBuilder().getDockerBuilder().setImage(image)
+            .setNetwork(Protos.ContainerInfo.DockerInfo.Network.BRIDGE)
+            .addPortMappings(Protos.ContainerInfo.DockerInfo.PortMapping.newBuilder().setHostPort(hostPort)
+                .setContainerPort(8080).setProtocol("tcp"));
+        return t.build();
+    }
+
+    /** The next offer that holds the agent's one port (released by a task that ended). */
+    private Protos.Offer offerWithThePort() throws InterruptedException {
+        while (true) {
+            Protos.Offer o = s.firstOffer();
+            if (o.getResourcesList().stream().anyMatch(r -> r.getName().equals("ports"))) {
+                return o;
+            }
+        }
+    }
+
+    private HttpResponse<String> post(String path, String json) throws Exception {
+        return TestScheduler.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hostPort + path))
+            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The whole file as the agent's {@code /files/read} serves it (JSON, data escaped). */
+    private String read(String file) throws Exception {
+        String path = s.runs(emu, "t").resolve("latest").resolve(file).toString();
+        HttpResponse<String> r = TestScheduler.HTTP.send(HttpRequest.newBuilder(emu.agentUri(0).resolve(
+            "/files/read?offset=0&path=" + URLEncoder.encode(path, StandardCharsets.UTF_8))).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return r.body();
+    }
+
+    /** The pid the docker inspect data of TASK_RUNNING reports. */
+    private static long pid(TaskStatus running) {
+        Matcher m = Pattern.compile("\"Pid\": (\\d+)").matcher(running.getData().toStringUtf8());
+        assertTrue(m.find(), running.getData().toStringUtf8());
+        return Long.parseLong(m.group(1));
+    }
+
+    private static void awaitGone(long pid) throws InterruptedException {
+        long deadline = System.nanoTime() + TestScheduler.WAIT.toNanos();
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("process " + pid + " still runs");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private void kill(String id, Duration grace) throws Exception {
+        Call.Kill.Builder k = Call.Kill.newBuilder().setTaskId(Protos.TaskID.newBuilder().setValue(id));
+        if (grace != null) {
+            k.setKillPolicy(Protos.KillPolicy.newBuilder().setGracePeriod(Protos.DurationInfo.newBuilder()
+                .setNanoseconds(grace.toNanos())));
+        }
+        assertEquals(202, s.post(s.call(Call.Type.KILL).setKill(k).build()).statusCode());
+    }
+
+    @Test
+    void nodejsActionInitRunLogsAndKill() throws Exception {
+        start(TestScheduler.oneAgent().defaultRuntimes());
+        Protos.Offer o = s.firstOffer();
+        s.launch(o, actionTask("t", o, IMAGE));
+        TaskStatus running = s.started("t");
+        long pid = pid(running);
+        assertTrue(ProcessHandle.of(pid).isPresent(), "the proxy runs as process " + pid);
+
+        // /run before /init, as OpenWhisk's runtime answers it
+        assertEquals(403, post("/run", "{\"value\":{}}").statusCode());
+        String code = "function main(params) {\\n"
+            + "  console.log('out ' + params.name + ' ' + process.env.__OW_ACTIVATION_ID + ' '"
+            + " + process.env.__OW_API_HOST + ' ' + process.env.GREETING);\\n"
+            + "  console.error('err ' + params.name);\\n"
+            + "  return new Promise(resolve => setTimeout(() => resolve({greeting: 'hello ' + params.name}), 10));\\n"
+            + "}";
+        HttpResponse<String> init = post("/init", "{\"value\":{\"name\":\"hello\",\"main\":\"main\",\"binary\":false,"
+            + "\"code\":\"" + code + "\",\"env\":{\"GREETING\":\"hi\"}}}");
+        assertEquals(200, init.statusCode(), init.body());
+        assertEquals("{\"OK\":true}", init.body());
+        HttpResponse<String> again = post("/init", "{\"value\":{\"main\":\"main\",\"code\":\"function main(){}\"}}");
+        assertEquals(403, again.statusCode());
+        assertEquals("{\"error\":\"Cannot initialize the action more than once.\"}", again.body());
+
+        HttpResponse<String> run = post("/run", "{\"value\":{\"name\":\"Ada\"},\"activation_id\":\"a1\","
+            + "\"namespace\":\"guest\",\"action_name\":\"/guest/hello\",\"deadline\":\"" + Long.MAX_VALUE + "\"}");
+        assertEquals(200, run.statusCode(), run.body());
+        assertEquals("{\"greeting\":\"hello Ada\"}", run.body());
+
+        // the sentinel is written before the answer, so the files already hold it
+        assertEquals("{\"data\":\"out Ada a1 https://whisk.example hi\\n" + SENTINEL + "\\n\",\"offset\":0}",
+            read("stdout"));
+        assertEquals("{\"data\":\"err Ada\\n" + SENTINEL + "\\n\",\"offset\":0}", read("stderr"));
+
+        kill("t", null);
+        s.ack(s.awaitUpdate("t", TaskState.TASK_KILLING));
+        TaskStatus killed = s.awaitUpdate("t", TaskState.TASK_KILLED);
+        assertEquals("Container exited with status 143", killed.getMessage()); // SIGTERM, as docker reports it
+        awaitGone(pid);
+    }
+
+    @Test
+    void anActionThatThrowsStopsTheProxyAsOpenWhisksRuntimeDoes() throws Exception {
+        start(TestScheduler.oneAgent().defaultRuntimes());
+        Protos.Offer o = s.firstOffer();
+        s.launch(o, actionTask("t", o, "docker.io/openwhisk/action-nodejs-v18"));
+        s.started("t");
+        assertEquals(200, post("/init", "{\"value\":{\"main\":\"main\",\"code\":"
+            + "\"function main() { throw new Error('boom'); }\"}}").statusCode());
+        HttpResponse<String> run = post("/run", "{\"value\":{}}");
+        assertEquals(502, run.statusCode());
+        assertEquals("{\"error\":\"An error has occurred: Error: boom\"}", run.body());
+        assertEquals("{\"error\":\"System not ready, status is stopped.\"}", post("/run", "{\"value\":{}}").body());
+        assertTrue(read("stderr").contains("Error: boom"), read("stderr"));
+        assertTrue(read("stderr").contains(SENTINEL), read("stderr"));
+        assertTrue(read("stdout").contains(SENTINEL), read("stdout"));
+    }
+
+    @Test
+    void theProcessExitingEndsTheTask() throws Exception {
+        start(TestScheduler.oneAgent().defaultRuntimes());
+        Protos.Offer o = s.firstOffer();
+        s.launch(o, actionTask("t", o, IMAGE));
+        long pid = pid(s.started("t"));
+        assertEquals(200, post("/init", "{\"value\":{\"main\":\"main\",\"code\":"
+            + "\"function main() { setTimeout(() => process.exit(3), 50); return {bye: true}; }\"}}").statusCode());
+        assertEquals(200, post("/run", "{\"value\":{}}").statusCode());
+        TaskStatus failed = s.awaitUpdate("t", TaskState.TASK_FAILED);
+        assertEquals("Container exited with status 3", failed.getMessage());
+        assertEquals(TaskStatus.Source.SOURCE_EXECUTOR, failed.getSource());
+        awaitGone(pid);
+    }
+
+    @Test
+    void aCommandThatEndsBeforeListeningFinishesOrFails() throws Exception {
+        start(TestScheduler.oneAgent()
+            .runtime("example/fails*", "sh -c 'echo leaving on $PORT; echo to-stderr >&2; exit 7'")
+            .runtime("example/done", "sh -c 'exit 0'"));
+        Protos.Offer o = s.firstOffer();
+        s.launch(o, actionTask("t", o, "registry.example:5000/example/fails-fast:latest"));
+        s.ack(s.awaitUpdate("t", TaskState.TASK_STARTING));
+        TaskStatus failed = s.awaitUpdate("t", TaskState.TASK_FAILED);
+        assertEquals("Container exited with status 7", failed.getMessage());
+        s.ack(failed);
+        assertEquals("{\"data\":\"leaving on " + hostPort + "\\n\",\"offset\":0}", read("stdout"));
+        assertEquals("{\"data\":\"to-stderr\\n\",\"offset\":0}", read("stderr"));
+
+        Protos.Offer again = offerWithThePort();
+        s.launch(again, actionTask("u", again, "example/done"));
+        s.ack(s.awaitUpdate("u", TaskState.TASK_STARTING));
+        assertEquals("Container exited with status 0", s.awaitUpdate("u", TaskState.TASK_FINISHED).getMessage());
+    }
+
+    @Test
+    void aMissingProgramFailsTheTaskNamingTheImageAndTheSetting() throws Exception {
+        start(TestScheduler.oneAgent().runtime("openwhisk/action-nodejs-v*", "/nonexistent/node {nodejs-proxy}")
+            .defaultRuntimes());
+        Protos.Offer o = s.firstOffer();
+        s.launch(o, actionTask("t", o, IMAGE));
+        s.ack(s.awaitUpdate("t", TaskState.TASK_STARTING));
+        TaskStatus failed = s.awaitUpdate("t", TaskState.TASK_FAILED);
+        String m = failed.getMessage();
+        assertEquals(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, failed.getReason());
+        assertTrue(m.startsWith("Failed to launch container: "), m);
+        assertTrue(m.contains("'" + IMAGE + "'"), m);
+        assertTrue(m.contains("'openwhisk/action-nodejs-v*=/nonexistent/node {nodejs-proxy}'"
+            + " (MesosEmulator.Builder.runtime)"), m);
+        assertTrue(m.contains("/nonexistent/node"), m);
+        assertTrue(m.contains("--runtime") && m.contains("whisk.mesos.local.runtimes")
+            && m.contains("CONFIG_whisk_mesos_local_runtimes") && m.contains("mesos.emulator"), m);
+    }
+
+    @Test
+    void aKillEscalatesToSigkillAfterTheGrace() throws Exception {
+        // a server that ignores SIGTERM
+        String server = "process.on('SIGTERM', () => console.log('ignoring SIGTERM'));"
+            + " require('http').createServer((q, r) => r.end('up')).listen(+process.env.PORT, '127.0.0.1')";
+        start(TestScheduler.oneAgent().runtime("example/stubborn", "node -e \"" + server + "\""));
+        Protos.Offer o = s.firstOffer();
+        s.launch(o, actionTask("t", o, "example/stubborn"));
+        long pid = pid(s.started("t"));
+        kill("t", Duration.ofMillis(300));
+        s.ack(s.awaitUpdate("t", TaskState.TASK_KILLING));
+        TaskStatus killed = s.awaitUpdate("t", TaskState.TASK_KILLED);
+        assertEquals("Container exited with status 137", killed.getMessage());
+        assertTrue(read("stdout").contains("ignoring SIGTERM"), read("stdout"));
+        awaitGone(pid);
+    }
+
+    @Test
+    void closingTheEmulatorEndsItsProcesses() throws Exception {
+        start(TestScheduler.oneAgent().defaultRuntimes());
+        Protos.Offer o = s.firstOffer();
+        s.launch(o, actionTask("t", o, IMAGE));
+        long pid = pid(s.started("t"));
+        Optional<ProcessHandle> proxy = ProcessHandle.of(pid);
+        assertTrue(proxy.isPresent());
+        s.close();
+        emu.close();
+        assertFalse(proxy.get().isAlive(), "close() returns once the process is gone");
+        emu = null;
+        s = null;
+    }
+
+    @Test
+    void imagesWithoutARuntimeStaySimulated() throws Exception {
+        start(TestScheduler.oneAgent().defaultRuntimes().runtime("openwhisk/action-nodejs-v18", ""));
+        Protos.Offer o = s.firstOffer();
+        s.launch(o, actionTask("t", o, "openwhisk/action-nodejs-v18"));
+        assertEquals(0, pid(s.started("t")), "an empty command keeps the image simulated");
+        assertEquals("{\"data\":\"\",\"offset\":0}", read("stdout"));
+    }
+}
