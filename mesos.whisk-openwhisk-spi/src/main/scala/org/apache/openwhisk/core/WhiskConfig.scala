@@ -9,4 +9,6 @@ import org.apache.openwhisk.common.Logging
 class WhiskConfig(requiredProperties: Map[String, String],
                   optionalProperties: Set[String] = Set.empty,
                   propertiesFile: File = null,
-                  env: Map[String, String] = sys.env)(implicit logging: Logging)
+                  env: Map[String, String] = sys.env)(implicit logging: Logging) {
+  def wskApiHost: String = ""
+}

@@ -46,10 +46,16 @@ trait Container {
   protected var containerHttpTimeout: FiniteDuration = 60.seconds
 
   def containerId: ContainerId = id
-  def suspend()(implicit transid: TransactionId): Future[Unit] = Future.failed(new UnsupportedOperationException)
-  def resume()(implicit transid: TransactionId): Future[Unit] = Future.failed(new UnsupportedOperationException)
+  // suspend, resume and destroy do what OpenWhisk's do with the HTTP client, so that subclasses can be tested
+  def suspend()(implicit transid: TransactionId): Future[Unit] = {
+    val toClose = httpConnection
+    httpConnection = None
+    toClose.map(_.close()).getOrElse(Future.successful(()))
+  }
+  def resume()(implicit transid: TransactionId): Future[Unit] = Future.successful(())
   def logs(limit: ByteSize, waitForSentinel: Boolean)(implicit transid: TransactionId): Source[ByteString, Any]
-  def destroy()(implicit transid: TransactionId): Future[Unit] = Future.failed(new UnsupportedOperationException)
+  def destroy()(implicit transid: TransactionId): Future[Unit] =
+    httpConnection.map(_.close()).getOrElse(Future.successful(()))
   def initialize(initializer: JsObject, timeout: FiniteDuration, maxConcurrent: Int, entity: Option[WhiskAction] = None)(
     implicit transid: TransactionId): Future[Interval] = Future.failed(new UnsupportedOperationException)
   def run(parameters: JsValue,
