@@ -28,6 +28,7 @@ public final class ContainerRequest {
     private final String invoker;
     private final Map<String, Set<String>> dockerParameters;
     private final ContainerArgs args;
+    private final String apiHost;
 
     private ContainerRequest(Builder b) {
         this.transactionId = b.transactionId;
@@ -42,6 +43,7 @@ public final class ContainerRequest {
         b.dockerParameters.forEach((k, v) -> params.put(k, Set.copyOf(v)));
         this.dockerParameters = Map.copyOf(params);
         this.args = b.args;
+        this.apiHost = b.apiHost;
     }
 
     /** A builder with OpenWhisk's defaults: not user-provided, no cpu limit, {@link ContainerArgs#DEFAULT}. */
@@ -104,6 +106,14 @@ public final class ContainerRequest {
         return args;
     }
 
+    /**
+     * OpenWhisk's API host ({@code whisk.api.host}, e.g. {@code https://openwhisk.example.org:443}), given to the
+     * action as {@code __OW_API_HOST}; empty: the variable is not set.
+     */
+    public String apiHost() {
+        return apiHost;
+    }
+
     @Override
     public String toString() {
         return "ContainerRequest[name=" + name + ", image=" + image + ", userProvided=" + userProvided + ", memoryMb="
@@ -122,8 +132,15 @@ public final class ContainerRequest {
         private String invoker;
         private Map<String, Set<String>> dockerParameters = Map.of();
         private ContainerArgs args = ContainerArgs.DEFAULT;
+        private String apiHost = "";
 
         private Builder() {
+        }
+
+        /** OpenWhisk's API host, passed as {@code __OW_API_HOST} (default empty: not set). */
+        public Builder apiHost(String apiHost) {
+            this.apiHost = Objects.requireNonNull(apiHost, "apiHost").trim();
+            return this;
         }
 
         /** OpenWhisk's transaction id (default empty). */

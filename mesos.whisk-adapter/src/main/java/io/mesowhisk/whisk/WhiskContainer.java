@@ -78,8 +78,8 @@ public interface WhiskContainer {
 
     /**
      * Kills the container's task; completes when Mesos reports it terminal (at once if it already is), or
-     * exceptionally with a {@link ContainerException} when that is not confirmed within {@code
-     * timeouts.task-delete}.
+     * exceptionally with a {@link java.util.concurrent.TimeoutException} naming the task when that is not confirmed
+     * within {@code timeouts.task-delete} (the kill goes on).
      */
     CompletionStage<Void> destroy();
 

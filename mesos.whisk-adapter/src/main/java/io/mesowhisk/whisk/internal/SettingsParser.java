@@ -67,6 +67,12 @@ final class SettingsParser {
     static final String USER = "user";
     static final String DOCKER_FAILURE_RETRIES = "docker-failure-retries";
 
+    /**
+     * Keys under {@code local.} (e.g. {@code local.runtimes}) configure the embedded Mesos emulator of local mode;
+     * the emulator reads and checks them, so they are not refused here as unknown.
+     */
+    static final String LOCAL_PREFIX = "local.";
+
     /** Alias → canonical key. */
     private static final Map<String, String> ALIASES = Map.of(
             "master-url-public", MASTER_PUBLIC_URL,
@@ -213,6 +219,9 @@ final class SettingsParser {
         for (Map.Entry<String, Sourced> e : layer.entrySet()) {
             String key = e.getKey().startsWith(OpenWhiskEnvironment.NAMESPACE)
                     ? e.getKey().substring(OpenWhiskEnvironment.NAMESPACE.length()) : e.getKey();
+            if (key.startsWith(LOCAL_PREFIX)) {
+                continue; // the embedded emulator's settings (local mode): read and checked by the emulator
+            }
             Sourced value = e.getValue();
             Matcher m = INDEXED.matcher(key);
             if (m.matches() && LISTS.contains(m.group(1))) {

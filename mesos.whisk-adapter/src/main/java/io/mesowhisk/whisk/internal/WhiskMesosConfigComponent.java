@@ -66,6 +66,8 @@ public final class WhiskMesosConfigComponent implements WhiskMesosConfig, Operat
     static final String EMULATOR_PID = "mesos.emulator";
     /** Marks an emulator configuration this component created, so that it only ever deletes its own. */
     static final String CREATED_BY = "created.by";
+    /** The emulator's runtime images property (PATTERN=COMMAND entries). */
+    static final String RUNTIMES = "runtimes";
 
     private final ConstraintCompiler compiler;
     private final BundleContext context;
@@ -86,7 +88,7 @@ public final class WhiskMesosConfigComponent implements WhiskMesosConfig, Operat
     }
 
     private record Accepted(WhiskMesosSettings settings, ConstraintConfiguration constraints,
-            boolean fromConfigAdmin) {
+            boolean fromConfigAdmin, List<String> localRuntimes) {
     }
 
     /** Activation by DS: reads the environment and system properties of this process. */
@@ -216,15 +218,17 @@ public final class WhiskMesosConfigComponent implements WhiskMesosConfig, Operat
                     registration = null;
                 }
             }
-            provisionLocalMaster(now.inForce().map(a -> a.settings().localMode()).orElse(false));
+            provisionLocalMaster(now.inForce().map(a -> a.settings().localMode()).orElse(false),
+                    now.inForce().map(Accepted::localRuntimes).orElse(List.of()));
         }
     }
 
     /**
      * Local mode (no master-url): make sure the embedded Mesos emulator runs, by giving its component a
-     * configuration; otherwise remove the configuration this component created, which stops it.
+     * configuration (with the {@code local.runtimes} of the whisk.mesos ConfigAdmin configuration as its
+     * {@code runtimes}); otherwise remove the configuration this component created, which stops it.
      */
-    private void provisionLocalMaster(boolean localMode) {
+    private void provisionLocalMaster(boolean localMode, List<String> runtimes) {
         ConfigurationAdmin admin = configAdmin;
         if (admin == null) {
             return;
@@ -232,27 +236,60 @@ public final class WhiskMesosConfigComponent implements WhiskMesosConfig, Operat
         try {
             Configuration emulator = admin.getConfiguration(EMULATOR_PID, "?");
             Dictionary<String, Object> existing = emulator.getProperties();
-            if (localMode && existing == null) {
+            boolean ours = existing != null && WhiskMesosConfig.PID.equals(existing.get(CREATED_BY));
+            if (localMode && (existing == null || ours && !runtimes.equals(runtimesOf(existing)))) {
                 Hashtable<String, Object> p = new Hashtable<>();
                 p.put(CREATED_BY, WhiskMesosConfig.PID);
+                p.put(RUNTIMES, runtimes.toArray(String[]::new));
                 emulator.update(p);
-                LOG.info("whisk.mesos: local mode: starting the embedded Mesos emulator (configuration PID {})",
-                        EMULATOR_PID);
-            } else if (!localMode && existing != null && WhiskMesosConfig.PID.equals(existing.get(CREATED_BY))) {
+                LOG.info("whisk.mesos: local mode: {} the embedded Mesos emulator (configuration PID {}, runtime images "
+                        + "from whisk.mesos: {})", existing == null ? "starting" : "restarting", EMULATOR_PID, runtimes);
+            } else if (!localMode && ours) {
                 emulator.delete();
                 LOG.info("whisk.mesos: not in local mode: stopping the embedded Mesos emulator");
             }
         } catch (java.io.IOException | RuntimeException e) {
             LOG.error("whisk.mesos: could not {} the embedded Mesos emulator's configuration",
-                    localMode ? "create" : "delete", e);
+                    localMode ? "write" : "delete", e);
         }
+    }
+
+    private static List<String> runtimesOf(Dictionary<String, Object> emulatorProperties) {
+        Object value = emulatorProperties.get(RUNTIMES);
+        return value instanceof String[] a ? List.of(a) : List.of();
+    }
+
+    /**
+     * {@code local.runtimes} of a ConfigAdmin configuration: a string, an array, or indexed keys
+     * ({@code local.runtimes.0}, ...), in index order.
+     */
+    static List<String> localRuntimes(Map<String, Object> properties) {
+        String key = SettingsParser.LOCAL_PREFIX + "runtimes";
+        Object whole = properties.get(key);
+        if (whole instanceof String s) {
+            return s.isBlank() ? List.of() : List.of(s.trim());
+        }
+        if (whole instanceof String[] a) {
+            return List.of(a);
+        }
+        if (whole instanceof java.util.Collection<?> c) {
+            return c.stream().map(String::valueOf).toList();
+        }
+        TreeMap<Integer, String> indexed = new TreeMap<>();
+        properties.forEach((k, v) -> {
+            if (k.startsWith(key + ".") && k.substring(key.length() + 1).matches("\\d{1,9}")) {
+                indexed.put(Integer.parseInt(k.substring(key.length() + 1)), String.valueOf(v));
+            }
+        });
+        return List.copyOf(indexed.values());
     }
 
     private Accepted accept(Map<String, Object> properties) {
         WhiskMesosSettings settings = SettingsParser.parse(layers(properties));
         try {
             return new Accepted(settings, ConstraintConfiguration.compile(compiler, settings.constraints(),
-                    settings.blackboxConstraints(), settings.constraintDelimiter()), isConfigAdmin(properties));
+                    settings.blackboxConstraints(), settings.constraintDelimiter()), isConfigAdmin(properties),
+                    localRuntimes(properties));
         } catch (ConstraintException e) {
             throw new IllegalArgumentException("invalid whisk.mesos configuration: whisk.mesos." + e.getMessage(), e);
         }
