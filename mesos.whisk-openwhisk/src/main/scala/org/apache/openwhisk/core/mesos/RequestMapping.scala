@@ -16,9 +16,6 @@ import org.apache.openwhisk.core.entity.{ByteSize, ExecManifest, InvokerInstance
  */
 object RequestMapping {
 
-  /** `__OW_API_HOST`, the API host the action proxy passes to actions. */
-  val ApiHostVariable = "__OW_API_HOST"
-
   /**
    * The request for one container.
    *
@@ -26,7 +23,7 @@ object RequestMapping {
    *                    registry (managed images) or user-images registry (blackbox images), then prefix/name:tag
    * @param parameters  the invoker's docker parameters (`--cap-drop`, `--ulimit`, the log store's, ...), as given
    * @param apiHost     the invoker's API host, given to the container as `__OW_API_HOST` (the configured extra
-   *                    environment may override it, as in OpenWhisk's factories)
+   *                    environment may override it, as in OpenWhisk's factories); None: the variable is not set
    * @throws IllegalArgumentException naming every argument that is not acceptable
    */
   def request(tid: TransactionId,
@@ -40,13 +37,12 @@ object RequestMapping {
               parameters: Map[String, Set[String]],
               settings: ContainerSettings,
               apiHost: Option[String]): ContainerRequest = {
-    val environment = apiHost.filter(_.nonEmpty).map(ApiHostVariable -> _).toMap ++ settings.extraEnvVarMap
     val args = new ContainerArgs(
       settings.network,
       settings.dnsServers.asJava,
       settings.dnsSearch.asJava,
       settings.dnsOptions.asJava,
-      environment.asJava,
+      settings.extraEnvVarMap.asJava,
       settings.extraArgs.map { case (k, v) => k -> v.asJava }.asJava)
     ContainerRequest
       .builder()
@@ -60,6 +56,7 @@ object RequestMapping {
       .invoker(invokerName(invoker))
       .dockerParameters(parameters.map { case (k, v) => k -> v.asJava }.asJava)
       .args(args)
+      .apiHost(apiHost.getOrElse(""))
       .build()
   }
 

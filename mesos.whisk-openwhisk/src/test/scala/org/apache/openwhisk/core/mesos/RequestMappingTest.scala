@@ -67,9 +67,9 @@ class RequestMappingTest {
     assertEquals(List("10.0.0.2", "10.0.0.3").asJava, args.dnsServers())
     assertEquals(List("whisk.local").asJava, args.dnsSearch())
     assertEquals(List("ndots:2").asJava, args.dnsOptions())
+    assertEquals("https://api.example:443", r.apiHost())
     assertEquals(
       Map(
-        "__OW_API_HOST" -> "https://api.example:443",
         "__OW_ALLOW_CONCURRENT" -> "true",
         "BARE" -> "",
         "A" -> "b=c").asJava,
@@ -102,14 +102,7 @@ class RequestMappingTest {
     val r = RequestMapping.request(TransactionId.testing, "n", ExecManifest.ImageName("action-python-v3.11", None, Some("openwhisk"), Some("nightly")),
       false, ByteSize(128, SizeUnits.MB), 2, None, invoker, Map.empty, noRegistries, None)
     assertEquals("openwhisk/action-python-v3.11:nightly", r.image())
-    assertFalse(r.args().extraEnv().containsKey("__OW_API_HOST"), "no API host known: none given")
-  }
-
-  @Test
-  def theConfiguredEnvironmentOverridesTheApiHost(): Unit = {
-    val r = RequestMapping.request(TransactionId.testing, "n", ExecManifest.ImageName("i"), false, ByteSize(128, SizeUnits.MB), 2, None,
-      invoker, Map.empty, settings.copy(extraEnvVars = Seq("__OW_API_HOST=http://edge")), Some("https://api"))
-    assertEquals("http://edge", r.args().extraEnv().get("__OW_API_HOST"))
+    assertEquals("", r.apiHost(), "no API host known: none given")
   }
 
   @Test
