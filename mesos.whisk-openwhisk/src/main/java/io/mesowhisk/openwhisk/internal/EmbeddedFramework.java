@@ -63,6 +63,7 @@ public final class EmbeddedFramework {
 
     private final Framework framework;
     private final List<String> errors = new CopyOnWriteArrayList<>();
+    private volatile String startup = "";
 
     private EmbeddedFramework(Framework framework) {
         this.framework = framework;
@@ -77,6 +78,20 @@ public final class EmbeddedFramework {
      */
     public static EmbeddedFramework start(Path storage, Map<String, String> extraProperties) {
         Objects.requireNonNull(storage, "storage");
+        // Bundles that use ServiceLoader (slf4j-api through SPI Fly, Jetty) must not see the invoker's own service
+        // files through the context class loader: the threads the framework starts with inherit this one.
+        Thread thread = Thread.currentThread();
+        ClassLoader context = thread.getContextClassLoader();
+        thread.setContextClassLoader(ClassLoader.getPlatformClassLoader());
+        try {
+            return startFramework(storage, extraProperties);
+        } finally {
+            thread.setContextClassLoader(context);
+        }
+    }
+
+    private static EmbeddedFramework startFramework(Path storage, Map<String, String> extraProperties) {
+        long t0 = System.nanoTime();
         Map<String, byte[]> runtime = readRuntime();
         Properties launcher = new Properties();
         try {
@@ -97,6 +112,10 @@ public final class EmbeddedFramework {
         properties.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, sharedExports(runtime, bundles));
         // no JVM-wide URL handler factory: the invoker's JVM stays as it was
         properties.put("felix.service.urlhandlers", "false");
+        // Felix would otherwise hand lookups made by JDK code on a bundle's behalf (ServiceLoader reading
+        // META-INF/services, as slf4j-api and Jetty do) to the invoker's class loader, and a bundle would find the
+        // invoker's providers (slf4j: "SimpleServiceProvider not a subtype", then no logging at all)
+        properties.put("felix.bootdelegation.implicit", "false");
         int top = 1;
         for (String attr : attrs) {
             top = Math.max(top, startLevel(attr));
@@ -110,6 +129,7 @@ public final class EmbeddedFramework {
             framework.init((FrameworkEvent event) -> embedded.record(event));
             BundleContext context = framework.getBundleContext();
             context.addFrameworkListener(embedded::record);
+            long t1 = System.nanoTime();
             List<Bundle> installed = new ArrayList<>();
             for (int i = 0; i < bundles.size(); i++) {
                 String path = bundles.get(i);
@@ -123,12 +143,21 @@ public final class EmbeddedFramework {
                     bundle.start();   // marks it for its start level; the framework starts it in order
                 }
             }
+            long t2 = System.nanoTime();
             framework.start();
+            long t3 = System.nanoTime();
+            embedded.startup = String.format("%d bundles: runtime read in %d ms, installed in %d ms, started in %d ms",
+                    installed.size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
             return embedded;
         } catch (BundleException | RuntimeException e) {
             embedded.stop(Duration.ofSeconds(30));
             throw new IllegalStateException("the embedded OSGi framework did not start: " + e.getMessage(), e);
         }
+    }
+
+    /** How long the phases of {@link #start} took, for the log. */
+    public String startup() {
+        return startup;
     }
 
     /** The system bundle's context, for trackers and diagnostics. */

@@ -69,8 +69,10 @@ object MesosContainerFactoryProvider extends ContainerFactoryProvider {
           actorSystem,
           logging)
       log.info(
-        "Mesos container factory ready in {} ms (bundle cache {}; whisk.mesos keys from the configuration files: {})",
+        "Mesos container factory ready in {} ms (embedded framework: {}; bundle cache {}; whisk.mesos keys from the " +
+          "configuration files: {})",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+        framework.startup(),
         settings.bundleCache,
         if (layer.isEmpty) "none" else layer.keys.toSeq.sorted.mkString(", "))
       Running(framework, factory)
