@@ -47,6 +47,11 @@ record SchedulerConfigs(MesosClientConfig client, FrameworkSettings framework, S
         return new SchedulerConfigs(client.build(), framework, scheduler);
     }
 
+    /** True when nothing differs from {@code other} (the client compared by its settings). */
+    boolean sameAs(SchedulerConfigs other) {
+        return !resubscribes(other) && scheduler.equals(other.scheduler);
+    }
+
     /** True when going from {@code before} to this needs a new subscription (not only new behaviour). */
     boolean resubscribes(SchedulerConfigs before) {
         return !client.toString().equals(before.client.toString()) || !client.secret().equals(before.client.secret())

@@ -472,7 +472,7 @@ public final class SchedulerEngine implements MesosScheduler {
                 sendKill(r);
             }
         }
-        wantSuppressed = pending.isEmpty();
+        wantSuppressed = pending.isEmpty() && settings.holdOffers().isZero();
         reviveWanted = false;
         syncOfferFlow();
     }
@@ -764,8 +764,8 @@ public final class SchedulerEngine implements MesosScheduler {
             decline(unused);
         }
         publishHeld();
-        if (pending.isEmpty()) {
-            wantSuppressed = true;
+        if (pending.isEmpty() && hold.isZero()) {
+            wantSuppressed = true; // with held offers, offers keep coming to be held
             syncOfferFlow();
         }
     }
@@ -1060,7 +1060,7 @@ public final class SchedulerEngine implements MesosScheduler {
         if (state != State.SUBSCRIBED || sub == null || offerCallInFlight) {
             return;
         }
-        if (!pending.isEmpty()) {
+        if (!pending.isEmpty() || !settings.holdOffers().isZero()) {
             wantSuppressed = false;
         }
         if (wantSuppressed) {
