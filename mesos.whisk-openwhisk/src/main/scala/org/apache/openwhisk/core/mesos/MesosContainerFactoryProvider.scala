@@ -1,0 +1,106 @@
+package org.apache.openwhisk.core.mesos
+
+import java.time.Duration
+import java.util.concurrent.TimeUnit
+
+import scala.jdk.CollectionConverters._
+import scala.util.control.NonFatal
+
+import io.mesowhisk.openwhisk.internal.EmbeddedFramework
+import io.mesowhisk.whisk.{WhiskContainerFactory, WhiskMesosConfig}
+import org.apache.openwhisk.common.Logging
+import org.apache.openwhisk.core.WhiskConfig
+import org.apache.openwhisk.core.containerpool.{ContainerFactory, ContainerFactoryProvider}
+import org.apache.openwhisk.core.entity.InvokerInstanceId
+import org.apache.pekko.actor.ActorSystem
+import org.apache.pekko.event.{Logging => PekkoLogging}
+
+/**
+ * The invoker's entry point, selected by
+ * `CONFIG_whisk_spi_ContainerFactoryProvider=org.apache.openwhisk.core.mesos.MesosContainerFactoryProvider`
+ * (OpenWhisk's `SpiLoader` reads this object's `MODULE$`).
+ *
+ * `instance(...)` starts the embedded OSGi framework with our bundles (once: a second call while it runs returns the
+ * same factory), gives it the invoker's `whisk.mesos` settings, waits for the container factory service and returns
+ * it as OpenWhisk's `ContainerFactory`. Without `whisk.mesos.master-url` the bundles run in local mode (an embedded
+ * Mesos emulator). `cleanup()` of the returned factory stops the framework again.
+ *
+ * Thread-safe: `instance` is synchronized.
+ */
+object MesosContainerFactoryProvider extends ContainerFactoryProvider {
+
+  private final case class Running(framework: EmbeddedFramework, factory: MesosContainerFactory)
+
+  private var running: Option[Running] = None
+
+  override def instance(actorSystem: ActorSystem,
+                        logging: Logging,
+                        config: WhiskConfig,
+                        instance: InvokerInstanceId,
+                        parameters: Map[String, Set[String]]): ContainerFactory = synchronized {
+    running.map(_.factory).getOrElse {
+      val started = start(actorSystem, logging, config, instance, parameters)
+      running = Some(started)
+      started.factory
+    }
+  }
+
+  private def start(actorSystem: ActorSystem,
+                    logging: Logging,
+                    config: WhiskConfig,
+                    invoker: InvokerInstanceId,
+                    parameters: Map[String, Set[String]]): Running = {
+    val log = PekkoLogging(actorSystem, getClass)
+    val typesafe = actorSystem.settings.config
+    val settings = ProviderSettings(typesafe, invoker.instance)
+    val containers = ContainerSettings(typesafe)
+    val layer = WhiskMesosLayer(typesafe)
+    val started = System.nanoTime()
+    val deadline = started + settings.startTimeout.toNanos
+    def remaining = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))
+
+    val framework = EmbeddedFramework.start(settings.bundleCache.resolve("felix-cache"), Map.empty[String, String].asJava)
+    try {
+      if (layer.nonEmpty) framework.configure(WhiskMesosConfig.PID, layer.asJava, remaining)
+      val whisk = framework.awaitService(classOf[WhiskContainerFactory], remaining)
+      val stopTimeout = Duration.ofSeconds(30)
+      lazy val factory: MesosContainerFactory =
+        new MesosContainerFactory(whisk, containers, invoker, parameters, apiHost(config), () => stopped(factory, stopTimeout))(
+          actorSystem,
+          logging)
+      log.info(
+        "Mesos container factory ready in {} ms (embedded framework: {}; bundle cache {}; whisk.mesos keys from the " +
+          "configuration files: {})",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+        framework.startup(),
+        settings.bundleCache,
+        if (layer.isEmpty) "none" else layer.keys.toSeq.sorted.mkString(", "))
+      Running(framework, factory)
+    } catch {
+      case NonFatal(e) =>
+        framework.stop(Duration.ofSeconds(30))
+        throw new IllegalStateException(s"the Mesos container factory did not start: ${e.getMessage}", e)
+    }
+  }
+
+  /** Stops the embedded framework of this factory (end of `cleanup()`); a later `instance` starts a new one. */
+  private def stopped(factory: MesosContainerFactory, timeout: Duration): Unit = synchronized {
+    running.filter(_.factory eq factory).foreach { r =>
+      running = None
+      r.framework.stop(timeout)
+    }
+  }
+
+  /**
+   * The invoker's API host for `__OW_API_HOST`: `WhiskConfig.wskApiHost`, which can be empty even when the
+   * invoker's environment has it, so `WHISK_API_HOST_PROTO`/`_NAME`/`_PORT` are the fallback.
+   */
+  private[mesos] def apiHost(config: WhiskConfig, env: Map[String, String] = sys.env): Option[String] = {
+    val configured = Option(config).flatMap(c => Option(c.wskApiHost)).filter(h => h.nonEmpty && !h.contains("://:"))
+    configured.orElse(env.get("WHISK_API_HOST_NAME").filter(_.nonEmpty).map { host =>
+      val proto = env.get("WHISK_API_HOST_PROTO").filter(_.nonEmpty).getOrElse("https")
+      val port = env.get("WHISK_API_HOST_PORT").filter(_.nonEmpty).map(":" + _).getOrElse("")
+      s"$proto://$host$port"
+    })
+  }
+}
