@@ -398,6 +398,36 @@ class RuntimeImageTaskTest {
     }
 
     @Test
+    void aKillEndsTheWholeProcessTree() throws Exception {
+        String server = "require('http').createServer((q, r) => r.end('up')).listen(+process.env.PORT, '127.0.0.1')";
+        start(TestScheduler.oneAgent().runtime("example/tree",
+            "sh -c \"sleep 600 & exec node -e \\\"" + server + "\\\"\""));
+        Protos.Offer o = s.firstOffer();
+        s.launch(o, actionTask("t", o, "example/tree"));
+        long pid = pid(s.started("t"));
+        java.util.List<ProcessHandle> children = ProcessHandle.of(pid).orElseThrow().children().toList();
+        assertEquals(1, children.size(), "the sleep started before node");
+        kill("t", null);
+        s.ack(s.awaitUpdate("t", TaskState.TASK_KILLING));
+        s.awaitUpdate("t", TaskState.TASK_KILLED);
+        awaitGone(pid);
+        awaitGone(children.get(0).pid());
+    }
+
+    @Test
+    void childrenLeftBehindDieWithTheContainer() throws Exception {
+        // sh ends at once; its child, orphaned, is no longer in its process tree
+        start(TestScheduler.oneAgent().runtime("example/leaves-child", "sh -c 'sleep 600 & echo $!; exit 3'"));
+        Protos.Offer o = s.firstOffer();
+        s.launch(o, actionTask("t", o, "example/leaves-child"));
+        s.ack(s.awaitUpdate("t", TaskState.TASK_STARTING));
+        assertEquals("Container exited with status 3", s.awaitUpdate("t", TaskState.TASK_FAILED).getMessage());
+        Matcher child = Pattern.compile("\"data\":\"(\\d+)\\\\n\"").matcher(read("stdout"));
+        assertTrue(child.find(), read("stdout"));
+        awaitGone(Long.parseLong(child.group(1)));
+    }
+
+    @Test
     void closingTheEmulatorEndsItsProcesses() throws Exception {
         start(TestScheduler.oneAgent().defaultRuntimes());
         Protos.Offer o = s.firstOffer();
