@@ -285,6 +285,7 @@ public class SchedulerBenchmark {
             awaitTrue(() -> s.status().tasksByPhase().get(io.mesowhisk.mesos.scheduler.TaskPhase.PENDING) == n);
             long after = usedAfterGc();
             heap.bytesPerTask = (after - before) / n;
+            System.out.println("heap per pending task: " + heap.bytesPerTask + " bytes (" + n + " tasks)");
             if (keep.size() != n) {
                 throw new IllegalStateException();
             }
