@@ -135,7 +135,7 @@ final class TaskRunner {
             return;
         }
         if (error != null) {
-            master.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_AGENT, Reason.REASON_CONTAINER_LAUNCH_FAILED,
+            master.updates.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_AGENT, Reason.REASON_CONTAINER_LAUNCH_FAILED,
                 "Failed to launch container: cannot create sandbox: " + error, null);
             t.runtime = null;
             return;
@@ -147,7 +147,7 @@ final class TaskRunner {
             } else {
                 startDocker(t, failure);
             }
-        } else if (t.killRequested) {
+        } else if (t.life.killBeforeStart()) {
             killedDuringLaunch(t);
         } else {
             startCommand(t, failure);
@@ -199,9 +199,9 @@ final class TaskRunner {
             t.containerStatus = containerStatus(t, null);
         }
         if (failure.startingFirst()) {
-            master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
+            master.updates.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
         }
-        master.agentUpdate(t, failure.state(), failure.source(), failure.reason(), failure.message(), null);
+        master.updates.agentUpdate(t, failure.state(), failure.source(), failure.reason(), failure.message(), null);
         t.runtime = null;
         return true;
     }
@@ -212,22 +212,22 @@ final class TaskRunner {
         if (Model.isTerminal(t.agentState) || t.framework.removed || t.agent.state == Model.AgentState.GONE) {
             return;
         }
-        if (t.killRequested) {
+        if (t.life.killBeforeStart()) {
             killedDuringLaunch(t);
             return;
         }
         if (fail(t, failure)) {
             return;
         }
-        t.launched = true;
+        t.life.start();
         // the docker executor's TASK_STARTING has no container status: the agent adds the container id and, as
         // there is no network info, its own IP
         t.containerStatus = containerStatus(t, null);
-        master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
+        master.updates.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
         String runOptions = dockerRunOptionsError(t);
         if (runOptions != null) {
             // the executor checks its run options after TASK_STARTING (M:src/docker/executor.cpp launchTask)
-            master.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_EXECUTOR, null,
+            master.updates.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_EXECUTOR, null,
                 "Failed to create docker run options: " + runOptions, null);
             t.runtime = null;
             return;
@@ -254,15 +254,15 @@ final class TaskRunner {
             t.containerStatus = dockerRunningStatus(t, net.ip());
         }
         ByteString inspect = ByteString.copyFromUtf8(inspectJson(t, net, pid));
-        master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null, s -> s.setData(inspect));
+        master.updates.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null, s -> s.setData(inspect));
         armCompletionTimer(t);
         if (t.info.hasHealthCheck()) {
             // no container runs here, so there is nothing to probe: report healthy once the first check is due
             HealthCheck h = t.info.getHealthCheck();
             master.schedule(() -> {
-                if (t.agentState == TaskState.TASK_RUNNING && !t.killRequested && !t.killing()) {
+                if (t.agentState == TaskState.TASK_RUNNING && t.life.startedUnkilled()) {
                     t.healthy = true;
-                    master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
+                    master.updates.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
                         Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, null, null);
                 }
             }, (long) (h.getDelaySeconds() * 1e9));
@@ -317,7 +317,11 @@ final class TaskRunner {
     }
 
     /** Per agent and docker network: the second octet of its 172.x.0.0/16 and how many addresses it handed out. */
-    private final Map<String, int[]> dockerNetworks = new HashMap<>();
+    private final Map<AgentNetwork, int[]> dockerNetworks = new HashMap<>();
+    /** A docker network on one agent. */
+    private record AgentNetwork(String agentId, String network) {
+    }
+
     /** Per agent: how many user-defined networks its containers have joined. */
     private final Map<String, Integer> userNetworks = new HashMap<>();
 
@@ -336,7 +340,7 @@ final class TaskRunner {
         if (mode.equals("host") || mode.equals("none")) {
             return new DockerNetwork(mode, null, null);
         }
-        int[] net = dockerNetworks.computeIfAbsent(t.agent.id + "\0" + mode, k -> {
+        int[] net = dockerNetworks.computeIfAbsent(new AgentNetwork(t.agent.id, mode), k -> {
             if (mode.equals("bridge")) {
                 return new int[] {17, 0};
             }
@@ -439,8 +443,8 @@ final class TaskRunner {
                 // the terminal update carries no network info of the executor's: the agent adds its own IP
                 t.containerStatus = containerStatus(t, null);
                 // killed by the completion timer: FAILED with its reason; any other kill: KILLED, no reason
-                boolean timedOut = t.killedByCompletionTimer;
-                master.agentUpdate(t, timedOut ? TaskState.TASK_FAILED : TaskState.TASK_KILLED,
+                boolean timedOut = t.life.killedAtCompletionTime();
+                master.updates.agentUpdate(t, timedOut ? TaskState.TASK_FAILED : TaskState.TASK_KILLED,
                     Source.SOURCE_EXECUTOR, timedOut ? Reason.REASON_MAX_COMPLETION_TIME_REACHED : null,
                     "Container exited with status " + status, TaskStatus.Builder::clearHealthy);
             }));
@@ -453,7 +457,7 @@ final class TaskRunner {
     }
 
     private void killedDuringLaunch(Task t) {
-        master.agentUpdate(t, TaskState.TASK_KILLED, Source.SOURCE_AGENT, Reason.REASON_TASK_KILLED_DURING_LAUNCH,
+        master.updates.agentUpdate(t, TaskState.TASK_KILLED, Source.SOURCE_AGENT, Reason.REASON_TASK_KILLED_DURING_LAUNCH,
             "Killed before delivery to the executor", null);
         t.runtime = null;
     }
@@ -486,37 +490,33 @@ final class TaskRunner {
         if (Model.isTerminal(t.agentState)) {
             return;
         }
-        if (!t.launched) {
+        if (!t.life.started()) {
             if (t.runtime == null || !t.docker) {
                 killedDuringLaunch(t);
-            } // a docker task still starting sees killRequested when it would start
+            } // a docker task still starting ends when it would start (TaskLife.KILL_BEFORE_START)
             return;
         }
         // any kill, a KILL or the executor's own after failed health checks, ends the max_completion_time timer
         cancelCompletionTimer(t);
         long now = System.nanoTime();
-        if (t.killing()) {
+        if (t.life.killing()) {
             if (override != null && override.hasGracePeriod()) {
-                long deadline = t.killStartNanos + Math.max(0, override.getGracePeriod().getNanoseconds());
-                if (deadline - t.killDeadlineNanos < 0) {
-                    t.killDeadlineNanos = deadline;
-                    if (t.runtime != null) {
-                        t.runtime.escalateIn(Math.max(0, deadline - now));
-                    }
+                long remaining = t.life.bringForward(now, override.getGracePeriod().getNanoseconds());
+                if (remaining >= 0 && t.runtime != null) {
+                    t.runtime.escalateIn(remaining);
                 }
             }
             return;
         }
         long grace = Math.max(0, killGraceNanos(t, override));
-        t.killStartNanos = now;
-        t.killDeadlineNanos = now + grace;
+        t.life.kill(now, grace);
         if (t.framework.has(FrameworkInfo.Capability.Type.TASK_KILLING_STATE)) {
             // both executors build TASK_KILLING afresh: no health carried over from earlier updates, and for a
             // docker task no network info (the agent adds its own IP)
             if (t.docker) {
                 t.containerStatus = containerStatus(t, null);
             }
-            master.agentUpdate(t, TaskState.TASK_KILLING, Source.SOURCE_EXECUTOR, null, null,
+            master.updates.agentUpdate(t, TaskState.TASK_KILLING, Source.SOURCE_EXECUTOR, null, null,
                 TaskStatus.Builder::clearHealthy);
         }
         if (t.runtime != null) {
@@ -552,13 +552,11 @@ final class TaskRunner {
      */
     private void completionTimeout(Task t) {
         t.completionTimer = null;
-        if (Model.isTerminal(t.agentState) || t.killing() || t.runtime == null || t.framework.removed
+        if (Model.isTerminal(t.agentState) || t.life.killing() || t.runtime == null || t.framework.removed
             || t.agent.state == Model.AgentState.GONE) {
             return;
         }
-        t.killedByCompletionTimer = true;
-        t.killStartNanos = System.nanoTime();
-        t.killDeadlineNanos = t.killStartNanos;
+        t.life.completionTimeReached(System.nanoTime());
         t.runtime.kill(0);
     }
 
@@ -592,18 +590,18 @@ final class TaskRunner {
             p = pb.start();
         } catch (IOException e) {
             t.containerStatus = containerStatus(t, null);
-            master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
-            master.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_EXECUTOR, null,
+            master.updates.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
+            master.updates.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_EXECUTOR, null,
                 "Failed to launch command: " + e.getMessage(), null);
             return;
         }
-        t.launched = true;
+        t.life.start();
         Proc proc = new Proc(t, p);
         armCompletionTimer(t);
         t.runtime = proc;
         t.containerStatus = containerStatus(t, p.pid());
-        master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
-        master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null, null);
+        master.updates.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
+        master.updates.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null, null);
         p.onExit().thenAccept(done -> master.loop.execute(master.guard(() -> proc.exited(done.exitValue()))));
         if (t.info.hasHealthCheck()) {
             new HealthChecker(t, proc).start();
@@ -769,13 +767,13 @@ final class TaskRunner {
             // as the command executor's reaped(): a task killed by the completion timer is FAILED with
             // REASON_MAX_COMPLETION_TIME_REACHED; another killed task is KILLED whatever its exit status (a task
             // that ends cleanly on SIGTERM too), else exit 0 is FINISHED and anything else, a signal included, FAILED
-            boolean timedOut = t.killedByCompletionTimer;
+            boolean timedOut = t.life.killedAtCompletionTime();
             TaskState state = timedOut ? TaskState.TASK_FAILED : killed ? TaskState.TASK_KILLED
                 : code == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
             // the terminal update is built afresh: no other reason, and no health but healthy=false after a
             // health kill
             boolean unhealthy = killed && killedByHealth;
-            master.agentUpdate(t, state, Source.SOURCE_EXECUTOR,
+            master.updates.agentUpdate(t, state, Source.SOURCE_EXECUTOR,
                 timedOut ? Reason.REASON_MAX_COMPLETION_TIME_REACHED : null, commandStatus(code),
                 s -> {
                     if (unhealthy) {
@@ -809,7 +807,7 @@ final class TaskRunner {
         }
 
         private void probe() {
-            if (t.agentState != TaskState.TASK_RUNNING || t.killRequested || t.killing()) {
+            if (t.agentState != TaskState.TASK_RUNNING || !t.life.startedUnkilled()) {
                 return;
             }
             long timeoutMs = Math.max(1, (long) (h.getTimeoutSeconds() * 1000));
@@ -867,7 +865,7 @@ final class TaskRunner {
         }
 
         private void result(boolean ok) {
-            if (t.agentState != TaskState.TASK_RUNNING || t.killRequested || t.killing()) {
+            if (t.agentState != TaskState.TASK_RUNNING || !t.life.startedUnkilled()) {
                 return;
             }
             boolean inGrace = !everHealthy
@@ -877,13 +875,13 @@ final class TaskRunner {
                 if (!Boolean.TRUE.equals(t.healthy)) {
                     everHealthy = true;
                     t.healthy = true;
-                    master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
+                    master.updates.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
                         Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, null, null);
                 }
             } else if (!inGrace) {
                 consecutiveFailures++;
                 t.healthy = false;
-                master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
+                master.updates.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
                     Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, null, null);
                 if (consecutiveFailures >= h.getConsecutiveFailures()) {
                     // the executor's own kill, without a policy of its own: TASK_KILLING when the framework
