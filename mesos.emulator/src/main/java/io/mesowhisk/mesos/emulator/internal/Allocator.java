@@ -165,18 +165,16 @@ final class Allocator {
     /** How much of {@code name} a bag holds: a scalar's amount, a range's number of values, a set's size. */
     static double quantity(ResourceBag bag, String name) {
         double q = 0;
-        for (Map.Entry<ResourceBag.Key, Object> e : bag.entries().entrySet()) {
+        for (Map.Entry<ResourceBag.Key, ResourceBag.Amount> e : bag.entries().entrySet()) {
             if (!e.getKey().name().equals(name)) {
                 continue;
             }
-            if (e.getValue() instanceof Long millis) {
-                q += millis / 1000.0;
-            } else if (e.getValue() instanceof long[] ranges) {
-                for (int i = 0; i + 1 < ranges.length; i += 2) {
-                    q += ranges[i + 1] - ranges[i] + 1;
-                }
-            } else if (e.getValue() instanceof java.util.Collection<?> items) {
-                q += items.size();
+            if (e.getValue() instanceof ResourceBag.Scalar s) {
+                q += s.value();
+            } else if (e.getValue() instanceof ResourceBag.Ranges r) {
+                q += r.count();
+            } else if (e.getValue() instanceof ResourceBag.Items items) {
+                q += items.items().size();
             }
         }
         return q;
@@ -285,9 +283,9 @@ final class Allocator {
         }
 
         private void addScalars(Map<String, Double> into, ResourceBag bag) {
-            for (Map.Entry<ResourceBag.Key, Object> e : bag.entries().entrySet()) {
-                if (e.getValue() instanceof Long millis) {
-                    into.merge(e.getKey().name(), millis / 1000.0, Double::sum);
+            for (Map.Entry<ResourceBag.Key, ResourceBag.Amount> e : bag.entries().entrySet()) {
+                if (e.getValue() instanceof ResourceBag.Scalar s) {
+                    into.merge(e.getKey().name(), s.value(), Double::sum);
                 }
             }
         }
