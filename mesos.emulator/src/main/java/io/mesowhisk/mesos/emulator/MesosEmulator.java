@@ -265,32 +265,32 @@ public final class MesosEmulator implements AutoCloseable {
 
     /** Cuts framework {@code frameworkId}'s event stream in the middle of a record. */
     public void cutStream(String frameworkId) {
-        master.run(() -> master.cutStream(master.frameworkRef(frameworkId)));
+        master.run(() -> master.cutStream(frameworkId));
     }
 
     /** Writes {@code bytes} into framework {@code frameworkId}'s event stream as they are. */
     public void injectBytes(String frameworkId, byte[] bytes) {
-        master.run(() -> master.injectBytes(master.frameworkRef(frameworkId), bytes));
+        master.run(() -> master.injectBytes(frameworkId, bytes));
     }
 
     /** Stops ({@code true}) or resumes heartbeats on framework {@code frameworkId}'s current stream. */
     public void stopHeartbeats(String frameworkId, boolean stopped) {
-        master.run(() -> master.stopHeartbeats(master.frameworkRef(frameworkId), stopped));
+        master.run(() -> master.stopHeartbeats(frameworkId, stopped));
     }
 
     /** Agent {@code index} becomes unreachable: TASK_UNREACHABLE (or TASK_LOST) and FAILURE events. */
     public void partitionAgent(int index) {
-        master.run(() -> master.partitionAgent(master.agentRef(index)));
+        master.run(() -> master.partitionAgent(index));
     }
 
     /** An unreachable agent {@code index} comes back with its tasks. */
     public void healAgent(int index) {
-        master.run(() -> master.healAgent(master.agentRef(index)));
+        master.run(() -> master.healAgent(index));
     }
 
     /** Agent {@code index} is lost for good: its tasks are killed and reported gone (or lost). */
     public void loseAgent(int index) {
-        master.run(() -> master.removeAgent(master.agentRef(index)));
+        master.run(() -> master.removeAgent(index));
     }
 
     /** Adds an agent at run time (without an HTTP endpoint); returns its index. */

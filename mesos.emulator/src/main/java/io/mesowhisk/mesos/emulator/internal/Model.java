@@ -33,7 +33,7 @@ final class Model {
         final Map<String, Task> tasks = new LinkedHashMap<>();
         final List<Task> completedTasks = new ArrayList<>();
         final Map<String, Offer> offers = new LinkedHashMap<>();
-        final Map<String, List<Filter>> filters = new HashMap<>(); // agentId + "\0" + role
+        final Map<FilterKey, List<Filter>> filters = new HashMap<>();
         ScheduledFuture<?> failoverTimer;
 
         Framework(String id, FrameworkInfo info) {
@@ -65,6 +65,14 @@ final class Model {
         boolean active() {
             return connected && !removed;
         }
+    }
+
+    /** The allocator keeps DECLINE filters per agent and role. */
+    record FilterKey(String agentId, String role) {
+    }
+
+    /** An agent's tasks are known by framework and task id (task ids are unique within a framework only). */
+    record TaskKey(String frameworkId, String taskId) {
     }
 
     static final class Filter {
@@ -106,7 +114,7 @@ final class Model {
         int httpPort;
         AgentState state = AgentState.ACTIVE;
         long unreachableSinceEpochNanos;
-        final Map<String, Task> tasks = new LinkedHashMap<>(); // frameworkId + "\0" + taskId
+        final Map<TaskKey, Task> tasks = new LinkedHashMap<>();
         final List<Task> completedTasks = new ArrayList<>();
         final Set<String> offers = new HashSet<>();
 
@@ -150,20 +158,14 @@ final class Model {
         TaskState statusUpdateState = TaskState.TASK_STAGING;
         /** The agent's own latest state. */
         TaskState agentState = TaskState.TASK_STAGING;
-        boolean resourcesReleased;
         final ArrayDeque<TaskStatus> pending = new ArrayDeque<>();
         ScheduledFuture<?> retry;
         long retryNanos;
         Runtime runtime;
-        boolean launched;
-        boolean killRequested;
-        /** When the first kill reached the task's executor (System.nanoTime()), and when it escalates to SIGKILL. */
-        long killStartNanos;
-        long killDeadlineNanos = Long.MAX_VALUE;
+        /** What the executor has done with the task: started, killing, ... (one state machine). */
+        final TaskLife life = new TaskLife();
         /** The executor's timer for {@code TaskInfo.max_completion_time}, armed at start; null when none is due. */
         ScheduledFuture<?> completionTimer;
-        /** The executor killed the task because its {@code max_completion_time} passed. */
-        boolean killedByCompletionTimer;
         Boolean healthy;
         ContainerStatus containerStatus;
         /**
@@ -189,13 +191,16 @@ final class Model {
             return info.getTaskId().getValue();
         }
 
-        String key() {
-            return framework.id + "\0" + id();
+        TaskKey key() {
+            return new TaskKey(framework.id, id());
         }
 
-        /** The executor has begun killing the task (SIGTERM or {@code docker stop} sent), whoever asked. */
-        boolean killing() {
-            return killDeadlineNanos != Long.MAX_VALUE;
+        /**
+         * The master gave the task's resources back to its agent: when the master's state became terminal (a task
+         * is never running again after that).
+         */
+        boolean resourcesReleased() {
+            return isTerminal(state);
         }
 
         /**

@@ -12,8 +12,8 @@ import java.util.TreeSet;
 
 /**
  * A multiset of agent resources keyed by (name, reservation role), with Mesos's arithmetic: scalars in 3-decimal
- * fixed point, ranges merged, sets as sets. Unreserved resources have role {@code *}. Not thread-safe: owned by
- * the master loop.
+ * fixed point, ranges merged, sets as sets, each amount typed ({@link Amount}). Unreserved resources have role
+ * {@code *}. Not thread-safe: owned by the master loop.
  */
 public final class ResourceBag {
 
@@ -21,36 +21,69 @@ public final class ResourceBag {
     public record Key(String name, String role) {
     }
 
-    private final Map<Key, Object> entries = new LinkedHashMap<>(); // Long millis | long[] ranges | TreeSet<String>
+    /**
+     * The amount of one resource: a scalar in thousandths (Mesos's 3-decimal fixed point), ranges as sorted, merged
+     * {@code [begin, end, begin, end, ...]} bounds, or a set's items.
+     */
+    sealed interface Amount permits Scalar, Ranges, Items {
+    }
+
+    record Scalar(long millis) implements Amount {
+        double value() {
+            return millis / 1000.0;
+        }
+    }
+
+    record Ranges(long[] bounds) implements Amount {
+        /** How many values the ranges hold. */
+        long count() {
+            long n = 0;
+            for (int i = 0; i + 1 < bounds.length; i += 2) {
+                n += bounds[i + 1] - bounds[i] + 1;
+            }
+            return n;
+        }
+    }
+
+    /** A set's items; the set is this bag's own (copied when the bag is). */
+    record Items(TreeSet<String> items) implements Amount {
+    }
+
+    private final Map<Key, Amount> entries = new LinkedHashMap<>();
 
     public ResourceBag copy() {
         ResourceBag c = new ResourceBag();
-        for (Map.Entry<Key, Object> e : entries.entrySet()) {
-            Object v = e.getValue();
-            if (v instanceof long[] r) {
-                v = r.clone();
-            } else if (v instanceof TreeSet<?> s) {
-                v = new TreeSet<>(castSet(s));
-            }
-            c.entries.put(e.getKey(), v);
+        for (Map.Entry<Key, Amount> e : entries.entrySet()) {
+            c.entries.put(e.getKey(), copyOf(e.getValue()));
         }
         return c;
+    }
+
+    private static Amount copyOf(Amount a) {
+        if (a instanceof Ranges r) {
+            return new Ranges(r.bounds().clone());
+        }
+        if (a instanceof Items s) {
+            return new Items(new TreeSet<>(s.items()));
+        }
+        return a; // a Scalar is immutable
     }
 
     public boolean isEmpty() {
         return entries.isEmpty();
     }
 
-    public Map<Key, Object> entries() {
+    /** The bag's resources; read-only use. */
+    Map<Key, Amount> entries() {
         return entries;
     }
 
     /** The scalar amount of {@code name} over all roles, e.g. cpus. */
     public double scalar(String name) {
         long sum = 0;
-        for (Map.Entry<Key, Object> e : entries.entrySet()) {
-            if (e.getKey().name.equals(name) && e.getValue() instanceof Long l) {
-                sum += l;
+        for (Map.Entry<Key, Amount> e : entries.entrySet()) {
+            if (e.getKey().name.equals(name) && e.getValue() instanceof Scalar l) {
+                sum += l.millis();
             }
         }
         return sum / 1000.0;
@@ -61,69 +94,81 @@ public final class ResourceBag {
         if (millis <= 0) {
             return;
         }
-        entries.merge(new Key(name, role), millis, (a, b) -> (Long) a + (Long) b);
+        addMillis(new Key(name, role), millis);
+    }
+
+    private void addMillis(Key k, long millis) {
+        Amount old = entries.get(k);
+        entries.put(k, new Scalar(old instanceof Scalar s ? s.millis() + millis : millis));
     }
 
     public void addRanges(String name, String role, long[] ranges) {
         Key k = new Key(name, role);
-        Object old = entries.get(k);
-        long[] merged = old instanceof long[] o ? union(o, ranges) : normalize(ranges);
+        Amount old = entries.get(k);
+        long[] merged = old instanceof Ranges o ? union(o.bounds(), ranges) : normalize(ranges);
         if (merged.length > 0) {
-            entries.put(k, merged);
+            entries.put(k, new Ranges(merged));
         }
     }
 
     public void addSet(String name, String role, Iterable<String> items) {
-        @SuppressWarnings("unchecked")
-        TreeSet<String> set = (TreeSet<String>) entries.computeIfAbsent(new Key(name, role), k -> new TreeSet<String>());
+        Key k = new Key(name, role);
+        Amount old = entries.get(k);
+        TreeSet<String> set;
+        if (old instanceof Items i) {
+            set = i.items();
+        } else {
+            set = new TreeSet<>();
+            entries.put(k, new Items(set));
+        }
         for (String i : items) {
             set.add(i);
         }
         if (set.isEmpty()) {
-            entries.remove(new Key(name, role));
+            entries.remove(k);
         }
     }
 
     public void add(ResourceBag other) {
-        for (Map.Entry<Key, Object> e : other.entries.entrySet()) {
+        for (Map.Entry<Key, Amount> e : other.entries.entrySet()) {
             Key k = e.getKey();
-            Object v = e.getValue();
-            if (v instanceof Long l) {
-                entries.merge(k, l, (a, b) -> (Long) a + (Long) b);
-            } else if (v instanceof long[] r) {
-                addRanges(k.name, k.role, r);
-            } else {
-                addSet(k.name, k.role, castSet(v));
+            Amount v = e.getValue();
+            if (v instanceof Scalar l) {
+                addMillis(k, l.millis());
+            } else if (v instanceof Ranges r) {
+                addRanges(k.name, k.role, r.bounds());
+            } else if (v instanceof Items s) {
+                addSet(k.name, k.role, s.items());
             }
         }
     }
 
     /** Removes {@code other}; the caller has checked {@link #contains}. */
     public void subtract(ResourceBag other) {
-        for (Map.Entry<Key, Object> e : other.entries.entrySet()) {
+        for (Map.Entry<Key, Amount> e : other.entries.entrySet()) {
             Key k = e.getKey();
-            Object mine = entries.get(k);
+            Amount mine = entries.get(k);
             if (mine == null) {
                 continue;
             }
-            Object v = e.getValue();
-            if (mine instanceof Long l && v instanceof Long o) {
-                long rest = l - o;
+            Amount v = e.getValue();
+            if (mine instanceof Scalar l && v instanceof Scalar o) {
+                long rest = l.millis() - o.millis();
                 if (rest <= 0) {
                     entries.remove(k);
                 } else {
-                    entries.put(k, rest);
+                    entries.put(k, new Scalar(rest));
                 }
-            } else if (mine instanceof long[] r && v instanceof long[] o) {
-                long[] rest = difference(r, o);
+            } else if (mine instanceof Ranges r && v instanceof Ranges o) {
+                long[] rest = difference(r.bounds(), o.bounds());
                 if (rest.length == 0) {
                     entries.remove(k);
                 } else {
-                    entries.put(k, rest);
+                    entries.put(k, new Ranges(rest));
                 }
-            } else if (mine instanceof TreeSet<?> s && v instanceof TreeSet<?> o) {
-                s.removeAll(o);
-                if (s.isEmpty()) {
+            } else if (mine instanceof Items s && v instanceof Items o) {
+                s.items().removeAll(o.items());
+                if (s.items().isEmpty()) {
                     entries.remove(k);
                 }
             }
@@ -131,26 +176,23 @@ public final class ResourceBag {
     }
 
     public boolean contains(ResourceBag other) {
-        for (Map.Entry<Key, Object> e : other.entries.entrySet()) {
-            Object mine = entries.get(e.getKey());
-            Object v = e.getValue();
-            if (mine == null) {
-                return false;
-            }
-            if (mine instanceof Long l && v instanceof Long o) {
-                if (o > l) {
+        for (Map.Entry<Key, Amount> e : other.entries.entrySet()) {
+            Amount mine = entries.get(e.getKey());
+            Amount v = e.getValue();
+            if (mine instanceof Scalar l && v instanceof Scalar o) {
+                if (o.millis() > l.millis()) {
                     return false;
                 }
-            } else if (mine instanceof long[] r && v instanceof long[] o) {
-                if (difference(o, r).length != 0) {
+            } else if (mine instanceof Ranges r && v instanceof Ranges o) {
+                if (difference(o.bounds(), r.bounds()).length != 0) {
                     return false;
                 }
-            } else if (mine instanceof TreeSet<?> s && v instanceof TreeSet<?> o) {
-                if (!s.containsAll(o)) {
+            } else if (mine instanceof Items s && v instanceof Items o) {
+                if (!s.items().containsAll(o.items())) {
                     return false;
                 }
             } else {
-                return false;
+                return false; // missing, or another type
             }
         }
         return true;
@@ -159,11 +201,10 @@ public final class ResourceBag {
     /** The part of this bag a framework may be offered under {@code role}: unreserved plus reserved to the role. */
     public ResourceBag allocatableTo(String role) {
         ResourceBag b = new ResourceBag();
-        for (Map.Entry<Key, Object> e : entries.entrySet()) {
+        for (Map.Entry<Key, Amount> e : entries.entrySet()) {
             String r = e.getKey().role;
             if (r.equals("*") || r.equals(role)) {
-                b.entries.put(e.getKey(), e.getValue() instanceof long[] a ? a.clone()
-                    : e.getValue() instanceof TreeSet<?> s ? new TreeSet<>(castSet(s)) : e.getValue());
+                b.entries.put(e.getKey(), copyOf(e.getValue()));
             }
         }
         return b;
@@ -171,8 +212,9 @@ public final class ResourceBag {
 
     /** Whether any port of {@code port} is in the ranges named {@code name}. */
     public boolean rangesContain(String name, long value) {
-        for (Map.Entry<Key, Object> e : entries.entrySet()) {
-            if (e.getKey().name.equals(name) && e.getValue() instanceof long[] r) {
+        for (Map.Entry<Key, Amount> e : entries.entrySet()) {
+            if (e.getKey().name.equals(name) && e.getValue() instanceof Ranges rs) {
+                long[] r = rs.bounds();
                 for (int i = 0; i < r.length; i += 2) {
                     if (value >= r[i] && value <= r[i + 1]) {
                         return true;
@@ -186,19 +228,20 @@ public final class ResourceBag {
     /** Every resource of the bag, written the way Mesos writes offered resources to a framework. */
     public List<Resource> toProtos(boolean refinement, String allocationRole) {
         List<Resource> out = new ArrayList<>(entries.size());
-        for (Map.Entry<Key, Object> e : entries.entrySet()) {
+        for (Map.Entry<Key, Amount> e : entries.entrySet()) {
             Resource.Builder r = Resource.newBuilder().setName(e.getKey().name);
-            Object v = e.getValue();
-            if (v instanceof Long l) {
-                r.setType(Value.Type.SCALAR).setScalar(Value.Scalar.newBuilder().setValue(l / 1000.0));
-            } else if (v instanceof long[] ranges) {
+            Amount v = e.getValue();
+            if (v instanceof Scalar l) {
+                r.setType(Value.Type.SCALAR).setScalar(Value.Scalar.newBuilder().setValue(l.value()));
+            } else if (v instanceof Ranges rs) {
+                long[] ranges = rs.bounds();
                 Value.Ranges.Builder rb = Value.Ranges.newBuilder();
                 for (int i = 0; i < ranges.length; i += 2) {
                     rb.addRange(Value.Range.newBuilder().setBegin(ranges[i]).setEnd(ranges[i + 1]));
                 }
                 r.setType(Value.Type.RANGES).setRanges(rb);
-            } else {
-                r.setType(Value.Type.SET).setSet(Value.Set.newBuilder().addAllItem(castSet(v)));
+            } else if (v instanceof Items items) {
+                r.setType(Value.Type.SET).setSet(Value.Set.newBuilder().addAllItem(items.items()));
             }
             String role = e.getKey().role;
             if (refinement) {
@@ -267,15 +310,15 @@ public final class ResourceBag {
         }
         Map<String, long[]> ranges = new LinkedHashMap<>();
         Map<String, TreeSet<String>> sets = new LinkedHashMap<>();
-        for (Map.Entry<Key, Object> e : entries.entrySet()) {
+        for (Map.Entry<Key, Amount> e : entries.entrySet()) {
             String name = e.getKey().name;
-            Object v = e.getValue();
-            if (v instanceof Long l) {
-                scalars.merge(name, l, Long::sum);
-            } else if (v instanceof long[] r) {
-                ranges.merge(name, r, ResourceBag::union);
-            } else {
-                sets.computeIfAbsent(name, k -> new TreeSet<>()).addAll(castSet(v));
+            Amount v = e.getValue();
+            if (v instanceof Scalar l) {
+                scalars.merge(name, l.millis(), Long::sum);
+            } else if (v instanceof Ranges r) {
+                ranges.merge(name, r.bounds(), ResourceBag::union);
+            } else if (v instanceof Items items) {
+                sets.computeIfAbsent(name, k -> new TreeSet<>()).addAll(items.items());
             }
         }
         Map<String, Object> m = new LinkedHashMap<>();
@@ -299,11 +342,6 @@ public final class ResourceBag {
             sb.append(r[i]).append('-').append(r[i + 1]);
         }
         return sb.append(']').toString();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static TreeSet<String> castSet(Object o) {
-        return (TreeSet<String>) o;
     }
 
     static long[] normalize(long[] ranges) {
@@ -385,18 +423,18 @@ public final class ResourceBag {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        for (Map.Entry<Key, Object> e : entries.entrySet()) {
+        for (Map.Entry<Key, Amount> e : entries.entrySet()) {
             if (sb.length() > 0) {
                 sb.append("; ");
             }
             sb.append(e.getKey().name).append('(').append(e.getKey().role).append("):");
-            Object v = e.getValue();
-            if (v instanceof Long l) {
-                sb.append(l / 1000.0);
-            } else if (v instanceof long[] r) {
-                sb.append(rangesText(r));
-            } else {
-                sb.append('{').append(String.join(",", castSet(v))).append('}');
+            Amount v = e.getValue();
+            if (v instanceof Scalar l) {
+                sb.append(l.value());
+            } else if (v instanceof Ranges r) {
+                sb.append(rangesText(r.bounds()));
+            } else if (v instanceof Items items) {
+                sb.append('{').append(String.join(",", items.items())).append('}');
             }
         }
         return sb.toString();

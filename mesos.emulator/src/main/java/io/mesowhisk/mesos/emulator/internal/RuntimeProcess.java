@@ -196,13 +196,13 @@ final class RuntimeProcess implements Model.Runtime {
             LOG.warn("Task {}: the process for image {} exited with status {} (its output: {}/stdout and stderr)",
                 t.id(), image, status, t.sandbox);
         }
-        boolean timedOut = t.killedByCompletionTimer;
+        boolean timedOut = t.life.killedAtCompletionTime();
         TaskState state = timedOut ? TaskState.TASK_FAILED : killed ? TaskState.TASK_KILLED
             : status == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
         // as the docker executor's terminal update: built afresh, the agent adds its own IP, no health
         t.containerStatus = owner.runner.containerStatus(t, null);
         boolean unhealthy = killed && killedByHealth;
-        master.agentUpdate(t, state, Source.SOURCE_EXECUTOR, timedOut ? Reason.REASON_MAX_COMPLETION_TIME_REACHED
+        master.updates.agentUpdate(t, state, Source.SOURCE_EXECUTOR, timedOut ? Reason.REASON_MAX_COMPLETION_TIME_REACHED
             : null, "Container exited with status " + status, b -> {
                 if (unhealthy) {
                     b.setHealthy(false);

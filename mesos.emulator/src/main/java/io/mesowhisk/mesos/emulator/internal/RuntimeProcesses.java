@@ -172,7 +172,7 @@ final class RuntimeProcesses {
         }
         String image = t.info.getContainer().getDocker().getImage();
         LOG.error("Task {} (image {}): {}", t.id(), image, why);
-        master.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_EXECUTOR, Reason.REASON_CONTAINER_LAUNCH_FAILED,
+        master.updates.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_EXECUTOR, Reason.REASON_CONTAINER_LAUNCH_FAILED,
             "Failed to launch container: " + why, null);
         t.runtime = null;
     }

@@ -47,7 +47,7 @@ final class TaskRunner {
     private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
 
     private final Master master;
-    private final ExecutorService probes = Executors.newCachedThreadPool(r -> {
+    final ExecutorService probes = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "mesos-emulator-probe");
         t.setDaemon(true);
         return t;
@@ -55,6 +55,9 @@ final class TaskRunner {
 
     /** The processes of runtime images. */
     private final RuntimeProcesses runtimes;
+
+    /** The docker engine the simulated containers run on: networks and addresses per agent. */
+    private final DockerEngine docker = new DockerEngine();
 
     TaskRunner(Master master) {
         this.master = master;
@@ -135,7 +138,7 @@ final class TaskRunner {
             return;
         }
         if (error != null) {
-            master.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_AGENT, Reason.REASON_CONTAINER_LAUNCH_FAILED,
+            master.updates.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_AGENT, Reason.REASON_CONTAINER_LAUNCH_FAILED,
                 "Failed to launch container: cannot create sandbox: " + error, null);
             t.runtime = null;
             return;
@@ -147,7 +150,7 @@ final class TaskRunner {
             } else {
                 startDocker(t, failure);
             }
-        } else if (t.killRequested) {
+        } else if (t.life.killBeforeStart()) {
             killedDuringLaunch(t);
         } else {
             startCommand(t, failure);
@@ -199,9 +202,9 @@ final class TaskRunner {
             t.containerStatus = containerStatus(t, null);
         }
         if (failure.startingFirst()) {
-            master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
+            master.updates.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
         }
-        master.agentUpdate(t, failure.state(), failure.source(), failure.reason(), failure.message(), null);
+        master.updates.agentUpdate(t, failure.state(), failure.source(), failure.reason(), failure.message(), null);
         t.runtime = null;
         return true;
     }
@@ -212,22 +215,22 @@ final class TaskRunner {
         if (Model.isTerminal(t.agentState) || t.framework.removed || t.agent.state == Model.AgentState.GONE) {
             return;
         }
-        if (t.killRequested) {
+        if (t.life.killBeforeStart()) {
             killedDuringLaunch(t);
             return;
         }
         if (fail(t, failure)) {
             return;
         }
-        t.launched = true;
+        t.life.start();
         // the docker executor's TASK_STARTING has no container status: the agent adds the container id and, as
         // there is no network info, its own IP
         t.containerStatus = containerStatus(t, null);
-        master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
-        String runOptions = dockerRunOptionsError(t);
+        master.updates.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
+        String runOptions = DockerEngine.runOptionsError(t);
         if (runOptions != null) {
             // the executor checks its run options after TASK_STARTING (M:src/docker/executor.cpp launchTask)
-            master.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_EXECUTOR, null,
+            master.updates.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_EXECUTOR, null,
                 "Failed to create docker run options: " + runOptions, null);
             t.runtime = null;
             return;
@@ -249,12 +252,12 @@ final class TaskRunner {
     void dockerRunning(Task t, long pid) {
         // TASK_RUNNING follows `docker inspect`: its output as data, and the container's IP, if docker gave it
         // one, as the network info, which later health updates repeat (M:src/docker/executor.cpp launchTask)
-        DockerNetwork net = dockerNetwork(t);
+        DockerEngine.Network net = docker.network(t);
         if (net.ip() != null) {
             t.containerStatus = dockerRunningStatus(t, net.ip());
         }
-        ByteString inspect = ByteString.copyFromUtf8(inspectJson(t, net, pid));
-        master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null, s -> s.setData(inspect));
+        ByteString inspect = ByteString.copyFromUtf8(DockerEngine.inspectJson(t, net, pid));
+        master.updates.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null, s -> s.setData(inspect));
         armCompletionTimer(t);
         if (t.info.hasHealthCheck() && t.runtime instanceof RuntimeProcess p) {
             p.checkHealth(); // a real process: probed as the docker executor's checker probes a container
@@ -262,160 +265,13 @@ final class TaskRunner {
             // no container runs here, so there is nothing to probe: report healthy once the first check is due
             HealthCheck h = t.info.getHealthCheck();
             master.schedule(() -> {
-                if (t.agentState == TaskState.TASK_RUNNING && !t.killRequested && !t.killing()) {
+                if (t.agentState == TaskState.TASK_RUNNING && t.life.startedUnkilled()) {
                     t.healthy = true;
-                    master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
+                    master.updates.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
                         Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, null, null);
                 }
             }, (long) (h.getDelaySeconds() * 1e9));
         }
-    }
-
-    /**
-     * The network and port checks of {@code Docker::RunOptions::create} (M:src/docker/docker.cpp), which the docker
-     * executor makes before {@code docker run}; null when the options are fine.
-     */
-    private static String dockerRunOptionsError(Task t) {
-        ContainerInfo c = t.info.getContainer();
-        ContainerInfo.DockerInfo d = c.getDocker();
-        if (d.getNetwork() == ContainerInfo.DockerInfo.Network.USER) {
-            if (c.getNetworkInfosCount() == 0) {
-                return "No network info found in container info";
-            }
-            if (c.getNetworkInfosCount() > 1) {
-                return "Only a single network can be defined in Docker run";
-            }
-            if (!c.getNetworkInfos(0).hasName()) {
-                return "No network name found in network info";
-            }
-        }
-        boolean host = d.getNetwork() == ContainerInfo.DockerInfo.Network.HOST;
-        if (c.hasHostname() && host) {
-            return "Unable to set hostname with host network mode";
-        }
-        if (d.getPortMappingsCount() == 0) {
-            return null;
-        }
-        if (host || d.getNetwork() == ContainerInfo.DockerInfo.Network.NONE) {
-            return "Port mappings are only supported for bridge and user-defined networks";
-        }
-        if (t.resources.entries().keySet().stream().noneMatch(k -> k.name().equals("ports"))) {
-            return "Port mappings require port resources";
-        }
-        for (ContainerInfo.DockerInfo.PortMapping m : d.getPortMappingsList()) {
-            if (!t.resources.rangesContain("ports", m.getHostPort())) {
-                return "Port [" + m.getHostPort() + "] not included in resources";
-            }
-        }
-        return null;
-    }
-
-    /**
-     * The network a simulated container joins, as {@code docker run --net} names it (M:src/docker/docker.cpp
-     * {@code RunOptions::create}), and the address docker would give it there: none for host and none networks,
-     * else a synthetic one (nothing listens there).
-     */
-    private record DockerNetwork(String mode, String ip, String gateway) {
-    }
-
-    /** Per agent and docker network: the second octet of its 172.x.0.0/16 and how many addresses it handed out. */
-    private final Map<String, int[]> dockerNetworks = new HashMap<>();
-    /** Per agent: how many user-defined networks its containers have joined. */
-    private final Map<String, Integer> userNetworks = new HashMap<>();
-
-    /**
-     * Docker's default bridge is 172.17.0.0/16 and user-defined networks get the next /16s, 172.18 to 172.31, in the
-     * order a container on the agent first joins them. Addresses start at .0.2 (.0.1 is the gateway) and go up.
-     */
-    private DockerNetwork dockerNetwork(Task t) {
-        ContainerInfo c = t.info.getContainer();
-        String mode = switch (c.getDocker().getNetwork()) {
-            case BRIDGE -> "bridge";
-            case NONE -> "none";
-            case USER -> c.getNetworkInfos(0).getName(); // dockerRunOptionsError made sure there is one
-            default -> "host";
-        };
-        if (mode.equals("host") || mode.equals("none")) {
-            return new DockerNetwork(mode, null, null);
-        }
-        int[] net = dockerNetworks.computeIfAbsent(t.agent.id + "\0" + mode, k -> {
-            if (mode.equals("bridge")) {
-                return new int[] {17, 0};
-            }
-            int n = userNetworks.merge(t.agent.id, 1, Integer::sum) - 1;
-            return new int[] {18 + n % 14, 0};
-        });
-        int host = 2 + net[1]++ % 65533; // 172.x.0.2 .. 172.x.255.254
-        return new DockerNetwork(mode, "172." + net[0] + "." + (host >> 8) + "." + (host & 255),
-            "172." + net[0] + ".0.1");
-    }
-
-    /**
-     * What the docker executor puts in TASK_RUNNING's {@code data}: the output of {@code docker inspect
-     * --type=container}, a JSON array of one container, indented as the docker CLI prints it. This one has the
-     * fields Mesos reads (M:src/docker/docker.cpp {@code Container::create}) and a few around them; the name is the
-     * docker containerizer's {@code mesos-<container id>}, and {@code State.Pid} is 0 when no process runs.
-     */
-    private static String inspectJson(Task t, DockerNetwork net, long pid) {
-        String now = Instant.now().toString();
-        String ip = net.ip() == null ? "" : net.ip();
-        String gateway = net.gateway() == null ? "" : net.gateway();
-        int prefix = net.ip() == null ? 0 : 16;
-        return "[\n"
-            + "    {\n"
-            + "        \"Id\": " + json(dockerId(t.containerId)) + ",\n"
-            + "        \"Created\": " + json(now) + ",\n"
-            + "        \"State\": {\n"
-            + "            \"Status\": \"running\",\n"
-            + "            \"Running\": true,\n"
-            + "            \"Paused\": false,\n"
-            + "            \"Restarting\": false,\n"
-            + "            \"OOMKilled\": false,\n"
-            + "            \"Dead\": false,\n"
-            + "            \"Pid\": " + pid + ",\n"
-            + "            \"ExitCode\": 0,\n"
-            + "            \"Error\": \"\",\n"
-            + "            \"StartedAt\": " + json(now) + ",\n"
-            + "            \"FinishedAt\": \"0001-01-01T00:00:00Z\"\n"
-            + "        },\n"
-            + "        \"Name\": " + json("/mesos-" + t.containerId) + ",\n"
-            + "        \"HostConfig\": {\n"
-            + "            \"NetworkMode\": " + json(net.mode()) + "\n"
-            + "        },\n"
-            + "        \"Config\": {\n"
-            + "            \"Image\": " + json(t.info.getContainer().getDocker().getImage()) + "\n"
-            + "        },\n"
-            + "        \"NetworkSettings\": {\n"
-            // docker fills the old top-level address for the default bridge only
-            + "            \"IPAddress\": " + json(net.mode().equals("bridge") ? ip : "") + ",\n"
-            + "            \"Networks\": {\n"
-            + "                " + json(net.mode()) + ": {\n"
-            + "                    \"Gateway\": " + json(gateway) + ",\n"
-            + "                    \"IPAddress\": " + json(ip) + ",\n"
-            + "                    \"IPPrefixLen\": " + prefix + ",\n"
-            + "                    \"GlobalIPv6Address\": \"\"\n"
-            + "                }\n"
-            + "            }\n"
-            + "        }\n"
-            + "    }\n"
-            + "]\n";
-    }
-
-    /** A docker-like 64-hex-digit container id, derived from the Mesos container id. */
-    private static String dockerId(String containerId) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(containerId.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** {@code v} as a JSON string literal. */
-    private static String json(String v) {
-        StringBuilder b = new StringBuilder(v.length() + 2);
-        MesosJson.string(v, b);
-        return b.toString();
     }
 
     private final class Simulated implements Model.Runtime {
@@ -441,8 +297,8 @@ final class TaskRunner {
                 // the terminal update carries no network info of the executor's: the agent adds its own IP
                 t.containerStatus = containerStatus(t, null);
                 // killed by the completion timer: FAILED with its reason; any other kill: KILLED, no reason
-                boolean timedOut = t.killedByCompletionTimer;
-                master.agentUpdate(t, timedOut ? TaskState.TASK_FAILED : TaskState.TASK_KILLED,
+                boolean timedOut = t.life.killedAtCompletionTime();
+                master.updates.agentUpdate(t, timedOut ? TaskState.TASK_FAILED : TaskState.TASK_KILLED,
                     Source.SOURCE_EXECUTOR, timedOut ? Reason.REASON_MAX_COMPLETION_TIME_REACHED : null,
                     "Container exited with status " + status, TaskStatus.Builder::clearHealthy);
             }));
@@ -455,7 +311,7 @@ final class TaskRunner {
     }
 
     private void killedDuringLaunch(Task t) {
-        master.agentUpdate(t, TaskState.TASK_KILLED, Source.SOURCE_AGENT, Reason.REASON_TASK_KILLED_DURING_LAUNCH,
+        master.updates.agentUpdate(t, TaskState.TASK_KILLED, Source.SOURCE_AGENT, Reason.REASON_TASK_KILLED_DURING_LAUNCH,
             "Killed before delivery to the executor", null);
         t.runtime = null;
     }
@@ -488,37 +344,33 @@ final class TaskRunner {
         if (Model.isTerminal(t.agentState)) {
             return;
         }
-        if (!t.launched) {
+        if (!t.life.started()) {
             if (t.runtime == null || !t.docker) {
                 killedDuringLaunch(t);
-            } // a docker task still starting sees killRequested when it would start
+            } // a docker task still starting ends when it would start (TaskLife.KILL_BEFORE_START)
             return;
         }
         // any kill, a KILL or the executor's own after failed health checks, ends the max_completion_time timer
         cancelCompletionTimer(t);
         long now = System.nanoTime();
-        if (t.killing()) {
+        if (t.life.killing()) {
             if (override != null && override.hasGracePeriod()) {
-                long deadline = t.killStartNanos + Math.max(0, override.getGracePeriod().getNanoseconds());
-                if (deadline - t.killDeadlineNanos < 0) {
-                    t.killDeadlineNanos = deadline;
-                    if (t.runtime != null) {
-                        t.runtime.escalateIn(Math.max(0, deadline - now));
-                    }
+                long remaining = t.life.bringForward(now, override.getGracePeriod().getNanoseconds());
+                if (remaining >= 0 && t.runtime != null) {
+                    t.runtime.escalateIn(remaining);
                 }
             }
             return;
         }
         long grace = Math.max(0, killGraceNanos(t, override));
-        t.killStartNanos = now;
-        t.killDeadlineNanos = now + grace;
+        t.life.kill(now, grace);
         if (t.framework.has(FrameworkInfo.Capability.Type.TASK_KILLING_STATE)) {
             // both executors build TASK_KILLING afresh: no health carried over from earlier updates, and for a
             // docker task no network info (the agent adds its own IP)
             if (t.docker) {
                 t.containerStatus = containerStatus(t, null);
             }
-            master.agentUpdate(t, TaskState.TASK_KILLING, Source.SOURCE_EXECUTOR, null, null,
+            master.updates.agentUpdate(t, TaskState.TASK_KILLING, Source.SOURCE_EXECUTOR, null, null,
                 TaskStatus.Builder::clearHealthy);
         }
         if (t.runtime != null) {
@@ -554,13 +406,11 @@ final class TaskRunner {
      */
     private void completionTimeout(Task t) {
         t.completionTimer = null;
-        if (Model.isTerminal(t.agentState) || t.killing() || t.runtime == null || t.framework.removed
+        if (Model.isTerminal(t.agentState) || t.life.killing() || t.runtime == null || t.framework.removed
             || t.agent.state == Model.AgentState.GONE) {
             return;
         }
-        t.killedByCompletionTimer = true;
-        t.killStartNanos = System.nanoTime();
-        t.killDeadlineNanos = t.killStartNanos;
+        t.life.completionTimeReached(System.nanoTime());
         t.runtime.kill(0);
     }
 
@@ -594,25 +444,25 @@ final class TaskRunner {
             p = pb.start();
         } catch (IOException e) {
             t.containerStatus = containerStatus(t, null);
-            master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
-            master.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_EXECUTOR, null,
+            master.updates.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
+            master.updates.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_EXECUTOR, null,
                 "Failed to launch command: " + e.getMessage(), null);
             return;
         }
-        t.launched = true;
+        t.life.start();
         Proc proc = new Proc(t, p);
         armCompletionTimer(t);
         t.runtime = proc;
         t.containerStatus = containerStatus(t, p.pid());
-        master.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
-        master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null, null);
+        master.updates.agentUpdate(t, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null, null);
+        master.updates.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null, null);
         p.onExit().thenAccept(done -> master.loop.execute(master.guard(() -> proc.exited(done.exitValue()))));
         if (t.info.hasHealthCheck()) {
-            new HealthChecker(t, proc).start();
+            new HealthChecker(master, this, t, () -> proc.killedByHealth = true).start();
         }
     }
 
-    private void environment(Task t, CommandInfo cmd, Map<String, String> env) {
+    void environment(Task t, CommandInfo cmd, Map<String, String> env) {
         String endpoint = master.ip + ":" + t.agent.httpPort;
         env.put("MESOS_FRAMEWORK_ID", t.framework.id);
         env.put("MESOS_EXECUTOR_ID", t.executorId);
@@ -671,56 +521,6 @@ final class TaskRunner {
             .build();
     }
 
-    /**
-     * {@code "Command " + WSTRINGIFY(status)} (M:src/common/status_utils.hpp). Java reports a death by signal N as
-     * exit value 128 + N, so an exit value of 129 to 192 is read as a signal.
-     */
-    static String commandStatus(int exitValue) {
-        int sig = exitValue - 128;
-        if (sig >= 1 && sig <= 64) {
-            return "Command terminated with signal " + strsignal(sig);
-        }
-        return "Command exited with status " + exitValue;
-    }
-
-    /** The descriptions glibc's {@code strsignal(3)} gives for Linux's signal numbers. */
-    static String strsignal(int sig) {
-        return switch (sig) {
-            case 1 -> "Hangup";
-            case 2 -> "Interrupt";
-            case 3 -> "Quit";
-            case 4 -> "Illegal instruction";
-            case 5 -> "Trace/breakpoint trap";
-            case 6 -> "Aborted";
-            case 7 -> "Bus error";
-            case 8 -> "Floating point exception";
-            case 9 -> "Killed";
-            case 10 -> "User defined signal 1";
-            case 11 -> "Segmentation fault";
-            case 12 -> "User defined signal 2";
-            case 13 -> "Broken pipe";
-            case 14 -> "Alarm clock";
-            case 15 -> "Terminated";
-            case 16 -> "Stack fault";
-            case 17 -> "Child exited";
-            case 18 -> "Continued";
-            case 19 -> "Stopped (signal)";
-            case 20 -> "Stopped";
-            case 21 -> "Stopped (tty input)";
-            case 22 -> "Stopped (tty output)";
-            case 23 -> "Urgent I/O condition";
-            case 24 -> "CPU time limit exceeded";
-            case 25 -> "File size limit exceeded";
-            case 26 -> "Virtual timer expired";
-            case 27 -> "Profiling timer expired";
-            case 28 -> "Window changed";
-            case 29 -> "I/O possible";
-            case 30 -> "Power failure";
-            case 31 -> "Bad system call";
-            default -> sig >= 34 && sig <= 64 ? "Real-time signal " + (sig - 34) : "Unknown signal " + sig;
-        };
-    }
-
     private final class Proc implements Model.Runtime {
         private final Task t;
         private final Process process;
@@ -771,14 +571,14 @@ final class TaskRunner {
             // as the command executor's reaped(): a task killed by the completion timer is FAILED with
             // REASON_MAX_COMPLETION_TIME_REACHED; another killed task is KILLED whatever its exit status (a task
             // that ends cleanly on SIGTERM too), else exit 0 is FINISHED and anything else, a signal included, FAILED
-            boolean timedOut = t.killedByCompletionTimer;
+            boolean timedOut = t.life.killedAtCompletionTime();
             TaskState state = timedOut ? TaskState.TASK_FAILED : killed ? TaskState.TASK_KILLED
                 : code == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
             // the terminal update is built afresh: no other reason, and no health but healthy=false after a
             // health kill
             boolean unhealthy = killed && killedByHealth;
-            master.agentUpdate(t, state, Source.SOURCE_EXECUTOR,
-                timedOut ? Reason.REASON_MAX_COMPLETION_TIME_REACHED : null, commandStatus(code),
+            master.updates.agentUpdate(t, state, Source.SOURCE_EXECUTOR,
+                timedOut ? Reason.REASON_MAX_COMPLETION_TIME_REACHED : null, ExitStatus.commandStatus(code),
                 s -> {
                     if (unhealthy) {
                         s.setHealthy(false);
@@ -786,116 +586,6 @@ final class TaskRunner {
                         s.clearHealthy();
                     }
                 });
-        }
-    }
-
-    // ------------------------------------------------------------------ health checks
-
-    /** Probes a command task as the command executor's checker does (docs/health-checks.md). */
-    private final class HealthChecker {
-        private final Task t;
-        private final Proc proc;
-        private final HealthCheck h;
-        private final long startNanos = System.nanoTime();
-        private int consecutiveFailures;
-        private boolean everHealthy;
-
-        HealthChecker(Task t, Proc proc) {
-            this.t = t;
-            this.proc = proc;
-            this.h = t.info.getHealthCheck();
-        }
-
-        void start() {
-            master.schedule(this::probe, (long) (h.getDelaySeconds() * 1e9));
-        }
-
-        private void probe() {
-            if (t.agentState != TaskState.TASK_RUNNING || t.killRequested || t.killing()) {
-                return;
-            }
-            long timeoutMs = Math.max(1, (long) (h.getTimeoutSeconds() * 1000));
-            probes.execute(() -> {
-                boolean ok;
-                try {
-                    ok = check(timeoutMs);
-                } catch (Exception e) {
-                    ok = false;
-                }
-                boolean result = ok;
-                master.loop.execute(master.guard(() -> result(result)));
-            });
-        }
-
-        private boolean check(long timeoutMs) throws Exception {
-            String host = master.config.host();
-            switch (h.getType()) {
-                case TCP -> {
-                    try (Socket s = new Socket()) {
-                        s.connect(new InetSocketAddress(host, h.getTcp().getPort()), (int) timeoutMs);
-                        return true;
-                    }
-                }
-                case HTTP -> {
-                    String scheme = h.getHttp().hasScheme() ? h.getHttp().getScheme() : "http";
-                    String path = h.getHttp().hasPath() ? h.getHttp().getPath() : "/";
-                    HttpURLConnection c = (HttpURLConnection) URI.create(scheme + "://" + host + ":"
-                        + h.getHttp().getPort() + path).toURL().openConnection();
-                    c.setConnectTimeout((int) timeoutMs);
-                    c.setReadTimeout((int) timeoutMs);
-                    int code = c.getResponseCode();
-                    c.disconnect();
-                    return code >= 200 && code <= 399;
-                }
-                case COMMAND -> {
-                    CommandInfo cmd = h.getCommand();
-                    List<String> argv = cmd.getShell() ? List.of("/bin/sh", "-c", cmd.getValue())
-                        : new ArrayList<>(List.of(cmd.getValue()));
-                    ProcessBuilder pb = new ProcessBuilder(argv).directory(t.sandbox.toFile())
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .redirectError(ProcessBuilder.Redirect.DISCARD);
-                    environment(t, cmd, pb.environment());
-                    Process p = pb.start();
-                    if (!p.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
-                        p.destroyForcibly();
-                        return false;
-                    }
-                    return p.exitValue() == 0;
-                }
-                default -> {
-                    return false;
-                }
-            }
-        }
-
-        private void result(boolean ok) {
-            if (t.agentState != TaskState.TASK_RUNNING || t.killRequested || t.killing()) {
-                return;
-            }
-            boolean inGrace = !everHealthy
-                && System.nanoTime() - startNanos < (long) (h.getGracePeriodSeconds() * 1e9);
-            if (ok) {
-                consecutiveFailures = 0;
-                if (!Boolean.TRUE.equals(t.healthy)) {
-                    everHealthy = true;
-                    t.healthy = true;
-                    master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
-                        Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, null, null);
-                }
-            } else if (!inGrace) {
-                consecutiveFailures++;
-                t.healthy = false;
-                master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
-                    Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, null, null);
-                if (consecutiveFailures >= h.getConsecutiveFailures()) {
-                    // the executor's own kill, without a policy of its own: TASK_KILLING when the framework
-                    // has TASK_KILLING_STATE, the task's kill_policy grace or 3 s
-                    proc.killedByHealth = true;
-                    kill(t, null);
-                    return;
-                }
-            }
-            master.schedule(this::probe, (long) (h.getIntervalSeconds() * 1e9));
         }
     }
 }

@@ -22,7 +22,7 @@ class DeclineFiltersTest {
         List.of());
 
     private void filter(String refused, long expiresNanos) {
-        framework.filters.computeIfAbsent("a\0*", k -> new ArrayList<>())
+        framework.filters.computeIfAbsent(new Model.FilterKey("a", "*"), k -> new ArrayList<>())
             .add(new Model.Filter(SpecParser.resources(refused), expiresNanos));
     }
 
@@ -33,16 +33,16 @@ class DeclineFiltersTest {
         filter("cpus:2;mem:256", now + TimeUnit.MILLISECONDS.toNanos(50));
         long later = now + TimeUnit.SECONDS.toNanos(1);
         // the short filter has expired; the long one still holds the smaller offer back, but not the larger one
-        assertTrue(Master.filtered(framework, agent, "*", SpecParser.resources("cpus:1;mem:128"), later));
-        assertFalse(Master.filtered(framework, agent, "*", SpecParser.resources("cpus:2;mem:256"), later));
-        assertTrue(framework.filters.get("a\0*").size() == 1, "the expired filter is dropped");
+        assertTrue(Allocator.filtered(framework, agent, "*", SpecParser.resources("cpus:1;mem:128"), later));
+        assertFalse(Allocator.filtered(framework, agent, "*", SpecParser.resources("cpus:2;mem:256"), later));
+        assertTrue(framework.filters.get(new Model.FilterKey("a", "*")).size() == 1, "the expired filter is dropped");
     }
 
     @Test
     void allExpiredMeansNoFilterLeft() {
         long now = System.nanoTime();
         filter("cpus:2;mem:256", now + 10);
-        assertFalse(Master.filtered(framework, agent, "*", SpecParser.resources("cpus:1"), now + 20));
-        assertFalse(framework.filters.containsKey("a\0*"));
+        assertFalse(Allocator.filtered(framework, agent, "*", SpecParser.resources("cpus:1"), now + 20));
+        assertFalse(framework.filters.containsKey(new Model.FilterKey("a", "*")));
     }
 }

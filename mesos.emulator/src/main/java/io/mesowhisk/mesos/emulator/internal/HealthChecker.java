@@ -1,0 +1,158 @@
+package io.mesowhisk.mesos.emulator.internal;
+
+import com.google.protobuf.ByteString;
+import io.mesowhisk.mesos.emulator.LaunchFailure;
+import io.mesowhisk.mesos.emulator.internal.Model.Task;
+import io.mesowhisk.mesos.v1.Protos;
+import io.mesowhisk.mesos.v1.Protos.CommandInfo;
+import io.mesowhisk.mesos.v1.Protos.ContainerInfo;
+import io.mesowhisk.mesos.v1.Protos.FrameworkInfo;
+import io.mesowhisk.mesos.v1.Protos.HealthCheck;
+import io.mesowhisk.mesos.v1.Protos.TaskState;
+import io.mesowhisk.mesos.v1.Protos.TaskStatus;
+import io.mesowhisk.mesos.v1.Protos.TaskStatus.Reason;
+import io.mesowhisk.mesos.v1.Protos.TaskStatus.Source;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agents' containerizers: command tasks run as real child processes in a Mesos-style sandbox;
+
+/**
+ * Probes a command task as the command executor's checker does (docs/health-checks.md): TCP, HTTP and COMMAND
+ * checks with their delay, interval, timeout, grace and consecutive failures; too many failures kill the task as a
+ * KILL without a policy would. Probes run on the runner's probe threads, everything else on the master loop.
+ */
+final class HealthChecker {
+    private final Master master;
+    private final TaskRunner runner;
+    private final Task t;
+    /** Marks the task's process as killed for failed health (its terminal update then says so). */
+    private final Runnable killedByHealth;
+    private final HealthCheck h;
+    private final long startNanos = System.nanoTime();
+    private int consecutiveFailures;
+    private boolean everHealthy;
+
+    HealthChecker(Master master, TaskRunner runner, Task t, Runnable killedByHealth) {
+        this.master = master;
+        this.runner = runner;
+        this.t = t;
+        this.killedByHealth = killedByHealth;
+        this.h = t.info.getHealthCheck();
+    }
+
+    void start() {
+        master.schedule(this::probe, (long) (h.getDelaySeconds() * 1e9));
+    }
+
+    private void probe() {
+        if (t.agentState != TaskState.TASK_RUNNING || !t.life.startedUnkilled()) {
+            return;
+        }
+        long timeoutMs = Math.max(1, (long) (h.getTimeoutSeconds() * 1000));
+        runner.probes.execute(() -> {
+            boolean ok;
+            try {
+                ok = check(timeoutMs);
+            } catch (Exception e) {
+                ok = false;
+            }
+            boolean result = ok;
+            master.loop.execute(master.guard(() -> result(result)));
+        });
+    }
+
+    private boolean check(long timeoutMs) throws Exception {
+        String host = master.config.host();
+        switch (h.getType()) {
+            case TCP -> {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress(host, h.getTcp().getPort()), (int) timeoutMs);
+                    return true;
+                }
+            }
+            case HTTP -> {
+                String scheme = h.getHttp().hasScheme() ? h.getHttp().getScheme() : "http";
+                String path = h.getHttp().hasPath() ? h.getHttp().getPath() : "/";
+                HttpURLConnection c = (HttpURLConnection) URI.create(scheme + "://" + host + ":"
+                    + h.getHttp().getPort() + path).toURL().openConnection();
+                c.setConnectTimeout((int) timeoutMs);
+                c.setReadTimeout((int) timeoutMs);
+                int code = c.getResponseCode();
+                c.disconnect();
+                return code >= 200 && code <= 399;
+            }
+            case COMMAND -> {
+                CommandInfo cmd = h.getCommand();
+                List<String> argv = cmd.getShell() ? List.of("/bin/sh", "-c", cmd.getValue())
+                    : new ArrayList<>(List.of(cmd.getValue()));
+                ProcessBuilder pb = new ProcessBuilder(argv).directory(t.sandbox.toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD);
+                runner.environment(t, cmd, pb.environment());
+                Process p = pb.start();
+                if (!p.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly();
+                    return false;
+                }
+                return p.exitValue() == 0;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    private void result(boolean ok) {
+        if (t.agentState != TaskState.TASK_RUNNING || !t.life.startedUnkilled()) {
+            return;
+        }
+        boolean inGrace = !everHealthy
+            && System.nanoTime() - startNanos < (long) (h.getGracePeriodSeconds() * 1e9);
+        if (ok) {
+            consecutiveFailures = 0;
+            if (!Boolean.TRUE.equals(t.healthy)) {
+                everHealthy = true;
+                t.healthy = true;
+                master.updates.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
+                    Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, null, null);
+            }
+        } else if (!inGrace) {
+            consecutiveFailures++;
+            t.healthy = false;
+            master.updates.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
+                Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, null, null);
+            if (consecutiveFailures >= h.getConsecutiveFailures()) {
+                // the executor's own kill, without a policy of its own: TASK_KILLING when the framework
+                // has TASK_KILLING_STATE, the task's kill_policy grace or 3 s
+                killedByHealth.run();
+                runner.kill(t, null);
+                return;
+            }
+        }
+        master.schedule(this::probe, (long) (h.getIntervalSeconds() * 1e9));
+    }
+}
