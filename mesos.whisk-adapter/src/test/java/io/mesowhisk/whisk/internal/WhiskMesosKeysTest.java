@@ -105,4 +105,36 @@ class WhiskMesosKeysTest {
             assertEquals(true, x.getMessage().contains("TIMED_OUT"), x.getMessage());
         }
     }
+
+    @Test
+    void principalAndSecretAuthenticate() throws Exception {
+        try (Emulated e = new Emulated(Emulated.cluster().credential("ow", "s3cret"), "principal", "ow",
+                "secret", "s3cret")) {
+            WhiskContainer c = await(e.factory.createContainer(request(NODEJS).build()));
+            assertEquals("ow", framework(e).get("principal").getAsString());
+            await(c.destroy());
+        }
+        try (Emulated e = new Emulated(Emulated.cluster().credential("ow", "s3cret"), "principal", "ow",
+                "secret", "wrong", "timeouts.task-launch", "2 seconds")) {
+            ContainerException x = assertThrows(ContainerException.class,
+                    () -> await(e.factory.createContainer(request(NODEJS).build())));
+            assertEquals(ContainerException.Kind.WHISK_STARTUP, x.kind(), "never subscribed: " + x.getMessage());
+            assertEquals(0, e.emulator.launchedTasks());
+        }
+    }
+
+    @Test
+    void taskDeleteBoundsDestroy() throws Exception {
+        try (Emulated e = new Emulated(Emulated.cluster(), "timeouts.task-delete", "1 second")) {
+            WhiskContainer c = await(e.factory.createContainer(request(NODEJS).build()));
+            e.emulator.holdUpdates();
+            java.util.concurrent.ExecutionException x = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> c.destroy().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(java.util.concurrent.TimeoutException.class, x.getCause().getClass());
+            assertEquals(true, x.getCause().getMessage().contains("within 1 second (timeouts.task-delete)"),
+                    x.getCause().getMessage());
+            e.emulator.releaseUpdates(false);
+            assertEquals("TASK_KILLED", await(c.terminated()).state(), "the kill went on");
+        }
+    }
 }
