@@ -298,6 +298,11 @@ public final class SchedulerEngine implements MesosScheduler {
         return stopped.copy();
     }
 
+    /** Completes when the scheduler has stopped (without stopping it). */
+    public CompletionStage<Void> whenStopped() {
+        return stopped.copy();
+    }
+
     @Override
     public void close() {
         Duration timeout = settings.stopTimeout();

@@ -1,0 +1,121 @@
+package io.mesowhisk.mesos.scheduler.internal;
+
+import static io.mesowhisk.mesos.scheduler.internal.Fixture.await;
+import static io.mesowhisk.mesos.scheduler.internal.Fixture.awaitFailure;
+import static io.mesowhisk.mesos.scheduler.internal.Fixture.awaitSubscribed;
+import static io.mesowhisk.mesos.scheduler.internal.Fixture.awaitTrue;
+import static io.mesowhisk.mesos.scheduler.internal.Fixture.docker;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mesowhisk.mesos.api.Disconnect;
+import io.mesowhisk.mesos.api.MesosClient;
+import io.mesowhisk.mesos.api.Subscription;
+import io.mesowhisk.mesos.api.SubscriptionListener;
+import io.mesowhisk.mesos.emulator.MesosEmulator;
+import io.mesowhisk.mesos.scheduler.FrameworkIdStore;
+import io.mesowhisk.mesos.scheduler.FrameworkSettings;
+import io.mesowhisk.mesos.scheduler.LaunchException;
+import io.mesowhisk.mesos.scheduler.LaunchedTask;
+import io.mesowhisk.mesos.scheduler.MesosScheduler;
+import io.mesowhisk.mesos.scheduler.SchedulerMetrics;
+import io.mesowhisk.mesos.scheduler.TaskEnd;
+import io.mesowhisk.mesos.v1.Protos.FrameworkID;
+import io.mesowhisk.mesos.v1.Protos.TaskState;
+import io.mesowhisk.mesos.v1.scheduler.Protos.Event;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** Lost agents, ERROR events, reconfiguration and launch timeouts. */
+class RecoveryTest {
+
+    @Test
+    void unreachableAgentEndsTheTaskForItsOwnerAndAReturningTaskIsKilled() throws Exception {
+        try (MesosEmulator emu = Fixture.emulator(1).start();
+                MesosScheduler s = Fixture.scheduler(emu, FrameworkIdStore.inMemory(), Fixture.settings().build())) {
+            LaunchedTask t = await(s.launch(docker("partitioned").build()));
+            emu.partitionAgent(0);
+            TaskEnd end = await(t.ended());
+            assertEquals(TaskState.TASK_UNREACHABLE, end.state());
+            assertFalse(end.killedByUs());
+            emu.healAgent(0);
+            awaitTrue("the returning task is killed", () -> "TASK_KILLED".equals(
+                    Fixture.masterTasks(emu, t.frameworkId()).get(t.taskId())),
+                    () -> Fixture.masterTasks(emu, t.frameworkId()).toString());
+        }
+    }
+
+    @Test
+    void errorEventFromAFailoverIsFollowedByAResubscription() throws Exception {
+        try (MesosEmulator emu = Fixture.emulator(1).start();
+                MesosScheduler s = Fixture.scheduler(emu, FrameworkIdStore.inMemory(), Fixture.settings().build())) {
+            LaunchedTask t = await(s.launch(docker("kept").build()));
+            CompletableFuture<String> intruderError = new CompletableFuture<>();
+            // another scheduler takes the framework over: ours gets ERROR "Framework failed over"
+            try (MesosClient other = MesosClient.create(Fixture.client(emu))) {
+                Subscription intruder = other.subscribe(Fixture.framework(Duration.ofDays(1)).toFrameworkInfo(
+                        Optional.of(FrameworkID.newBuilder().setValue(t.frameworkId()).build())),
+                        new SubscriptionListener() {
+                            @Override
+                            public void subscribed(Subscription sub, Event.Subscribed subscribed) {
+                            }
+
+                            @Override
+                            public void event(Subscription sub, Event event) {
+                                if (event.getType() == Event.Type.ERROR) {
+                                    intruderError.complete(event.getError().getMessage());
+                                }
+                            }
+
+                            @Override
+                            public void disconnected(Subscription sub, Disconnect d) {
+                            }
+                        });
+                assertTrue(await(intruderError).contains("failed over"), "ours took it back");
+                intruder.close();
+            }
+            awaitSubscribed(s);
+            assertEquals(t.frameworkId(), s.status().frameworkId().orElseThrow());
+            assertTrue(s.metrics().snapshot().counter(SchedulerMetrics.RECONNECTS) >= 1);
+            assertFalse(t.ended().toCompletableFuture().isDone());
+            assertEquals(TaskState.TASK_KILLED, await(s.kill(t.taskId())).state());
+        }
+    }
+
+    @Test
+    void reconfigureResubscribesWithTheSameIdAndKeepsTasks() throws Exception {
+        try (MesosEmulator emu = Fixture.emulator(1).masters(2).start();
+                MesosScheduler s = Fixture.scheduler(emu, FrameworkIdStore.inMemory(), Fixture.settings().build())) {
+            LaunchedTask t = await(s.launch(docker("kept").build()));
+            FrameworkSettings renamed = new FrameworkSettings("renamed", "test", "*", Duration.ofDays(1),
+                    Optional.empty(), Optional.empty());
+            await(s.reconfigure(Fixture.client(emu), renamed, Fixture.settings().offerRefuse(Duration.ofSeconds(1))
+                    .build()));
+            awaitTrue("resubscribed", () -> s.metrics().snapshot().counter(SchedulerMetrics.RECONNECTS) >= 1);
+            awaitSubscribed(s);
+            assertEquals(t.frameworkId(), s.status().frameworkId().orElseThrow());
+            awaitTrue("master shows the new name", () -> emu.stateJson().contains("\"renamed\""));
+            assertFalse(t.ended().toCompletableFuture().isDone());
+            Map<String, String> master = Fixture.masterTasks(emu, t.frameworkId());
+            assertEquals("TASK_RUNNING", master.get(t.taskId()));
+            assertEquals(TaskState.TASK_KILLED, await(s.kill(t.taskId())).state());
+        }
+    }
+
+    @Test
+    void launchTimeoutFailsTheLaunchAndDropsThePendingTask() throws Exception {
+        try (MesosEmulator emu = Fixture.emulator(1).start();
+                MesosScheduler s = Fixture.scheduler(emu, FrameworkIdStore.inMemory(),
+                        Fixture.settings().maxUnplacedCycles(0).build())) {
+            LaunchException e = awaitFailure(s.launch(docker("never").cpus(100)
+                    .launchTimeout(Duration.ofMillis(500)).build()));
+            assertEquals(LaunchException.Kind.TIMED_OUT, e.kind());
+            assertTrue(e.getMessage().contains("PENDING"), e.getMessage());
+            awaitTrue("forgotten", () -> s.status().tasksByPhase().values().stream().allMatch(n -> n == 0));
+        }
+    }
+}
