@@ -116,6 +116,8 @@ public final class EmbeddedFramework {
         // META-INF/services, as slf4j-api and Jetty do) to the invoker's class loader, and a bundle would find the
         // invoker's providers (slf4j: "SimpleServiceProvider not a subtype", then no logging at all)
         properties.put("felix.bootdelegation.implicit", "false");
+        // the resolver runs on the calling thread: Felix's resolver pool outlives stop() by a minute otherwise
+        properties.put("felix.resolver.parallelism", "1");
         int top = 1;
         for (String attr : attrs) {
             top = Math.max(top, startLevel(attr));
