@@ -110,7 +110,7 @@ final class RuntimeProcess implements Model.Runtime {
             }
             LOG.error("Task {} (image {}): host port {} is in use by another process; failing the task as docker run"
                 + " fails when a published port is already allocated", t.id(), image, port);
-            master.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_EXECUTOR, null,
+            master.updates.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_EXECUTOR, null,
                 "Container exited with status 125", null);
             t.runtime = null;
         });
@@ -353,13 +353,13 @@ final class RuntimeProcess implements Model.Runtime {
             if (!Boolean.TRUE.equals(t.healthy)) {
                 everHealthy = true;
                 t.healthy = true;
-                master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
+                master.updates.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
                     Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, null, null);
             }
         } else if (everHealthy || System.nanoTime() - start >= (long) (h.getGracePeriodSeconds() * 1e9)) {
             consecutiveFailures++;
             t.healthy = false;
-            master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
+            master.updates.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
                 Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, null, null);
             if (consecutiveFailures >= h.getConsecutiveFailures()) {
                 LOG.warn("Task {}: {} failed health checks in a row: killing it", t.id(), consecutiveFailures);
