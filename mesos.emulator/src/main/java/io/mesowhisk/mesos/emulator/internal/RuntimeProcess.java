@@ -265,7 +265,7 @@ final class RuntimeProcess implements Model.Runtime {
     }
 
     private boolean probing() {
-        return !destroyed && running && t.agentState == TaskState.TASK_RUNNING && !t.killRequested && !t.killing();
+        return !destroyed && running && t.agentState == TaskState.TASK_RUNNING && t.life.startedUnkilled();
     }
 
     private void probe(HealthCheck h, long start) {
