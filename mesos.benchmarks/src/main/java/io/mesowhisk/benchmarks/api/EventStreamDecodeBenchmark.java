@@ -37,6 +37,7 @@ import java.util.function.Consumer;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -63,6 +64,9 @@ import rx.Subscriber;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @State(Scope.Benchmark)
+// the official Mesos classes are pre-22 gencode (silence protobuf 4's warning); a fixed, pre-touched heap
+@Fork(value = 1, jvmArgsAppend = {"-Dcom.google.protobuf.use_unsafe_pre22_gencode=true", "-Xms1g", "-Xmx1g",
+    "-XX:+AlwaysPreTouch"})
 public class EventStreamDecodeBenchmark {
     static final int EVENTS = 2000;
 

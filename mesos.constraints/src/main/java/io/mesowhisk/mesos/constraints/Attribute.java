@@ -79,6 +79,35 @@ public final class Attribute {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             throw new IllegalArgumentException("scalar value must be finite, got " + value);
         }
+        if (Math.abs(value) < 1e12) {
+            // the common case, without BigDecimal: below 1e12 the fixed-point value has at most 15 significant
+            // digits, so rounding to 15 digits changes nothing and the text is the fixed-point number itself
+            long fixed = Math.round(Math.abs(value) * 1000);   // llround: half away from zero
+            if (fixed == 0) {
+                return "0";
+            }
+            StringBuilder sb = new StringBuilder(20);
+            if (value < 0) {
+                sb.append('-');
+            }
+            sb.append(fixed / 1000);
+            int frac = (int) (fixed % 1000);
+            if (frac != 0) {
+                sb.append('.').append((char) ('0' + frac / 100));
+                if (frac % 100 != 0) {
+                    sb.append((char) ('0' + frac / 10 % 10));
+                    if (frac % 10 != 0) {
+                        sb.append((char) ('0' + frac % 10));
+                    }
+                }
+            }
+            return sb.toString();
+        }
+        return scalarTextExact(value);
+    }
+
+    /** {@link #scalarText(double)} by the definition, with BigDecimal: for any finite value (tests compare both). */
+    static String scalarTextExact(double value) {
         double rounded = value;
         if (Math.abs(value) < 9e15) {   // beyond that value * 1000 does not fit a long (Mesos's llround overflows)
             long fixed = Math.round(Math.abs(value) * 1000);   // llround: half away from zero

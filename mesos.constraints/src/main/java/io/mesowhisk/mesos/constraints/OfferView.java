@@ -1,7 +1,6 @@
 package io.mesowhisk.mesos.constraints;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,11 @@ public final class OfferView {
     private final long diskMilli;
     private final List<PortRange> ports;
     private final List<Attribute> attributes;
+    /** Only for agents with many attributes; otherwise a scan of {@link #attributes} is faster than hashing. */
     private final Map<String, Attribute> byName;
+
+    /** Up to this many attributes, lookups scan the list (no map per offer: offer intake is a hot path). */
+    private static final int SCAN_LIMIT = 8;
 
     private OfferView(Builder b) {
         this.id = b.id;
@@ -39,12 +42,16 @@ public final class OfferView {
         this.diskMilli = b.diskMilli;
         this.ports = List.copyOf(b.ports);
         this.attributes = List.copyOf(b.attributes);
-        Map<String, Attribute> m = new HashMap<>();
-        for (Attribute a : attributes) {
-            // Mesos's own attribute lookups take the first attribute of a name
-            m.putIfAbsent(a.name(), a);
+        if (attributes.size() > SCAN_LIMIT) {
+            Map<String, Attribute> m = new HashMap<>();
+            for (Attribute a : attributes) {
+                // Mesos's own attribute lookups take the first attribute of a name
+                m.putIfAbsent(a.name(), a);
+            }
+            this.byName = m;
+        } else {
+            this.byName = null;
         }
-        this.byName = Collections.unmodifiableMap(m);
     }
 
     /** Starts an offer view; {@code id} is the offer id (or any id the scheduler uses to find its offers again). */
@@ -104,7 +111,16 @@ public final class OfferView {
 
     /** The first attribute with this name, or {@code null}. */
     public Attribute attribute(String name) {
-        return byName.get(name);
+        if (byName != null) {
+            return byName.get(name);
+        }
+        for (int i = 0, n = attributes.size(); i < n; i++) {
+            Attribute a = attributes.get(i);
+            if (a.name().equals(name)) {
+                return a;   // the first of that name, as Mesos's own lookups take it
+            }
+        }
+        return null;
     }
 
     /**
@@ -115,7 +131,7 @@ public final class OfferView {
         if (HOSTNAME.equals(field)) {
             return hostname;
         }
-        Attribute a = byName.get(field);
+        Attribute a = attribute(field);
         return a == null ? null : a.text();
     }
 
@@ -132,8 +148,8 @@ public final class OfferView {
         private long cpusMilli;
         private long memMilli;
         private long diskMilli;
-        private final List<PortRange> ports = new ArrayList<>();
-        private final List<Attribute> attributes = new ArrayList<>();
+        private final List<PortRange> ports = new ArrayList<>(2);
+        private final List<Attribute> attributes = new ArrayList<>(8);
 
         private Builder(String id, String hostname) {
             if (id == null || id.isEmpty()) {

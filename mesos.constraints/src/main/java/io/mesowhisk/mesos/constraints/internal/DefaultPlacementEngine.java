@@ -12,7 +12,6 @@ import io.mesowhisk.mesos.constraints.PortRange;
 import io.mesowhisk.mesos.constraints.TaskRequest;
 import io.mesowhisk.mesos.constraints.Verdict;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -99,6 +98,13 @@ public final class DefaultPlacementEngine implements PlacementEngine {
             if (k == 0) {
                 return List.of();
             }
+            if (k == 1) {
+                while (nextPort > view.ports().get(rangeIndex).end()) {
+                    rangeIndex++;
+                    nextPort = view.ports().get(rangeIndex).begin();
+                }
+                return List.of((int) nextPort++);
+            }
             Integer[] ports = new Integer[k];
             List<PortRange> ranges = view.ports();
             for (int i = 0; i < k; i++) {
@@ -108,7 +114,7 @@ public final class DefaultPlacementEngine implements PlacementEngine {
                 }
                 ports[i] = (int) nextPort++;
             }
-            return Arrays.asList(ports);
+            return List.of(ports);
         }
     }
 
@@ -155,8 +161,12 @@ public final class DefaultPlacementEngine implements PlacementEngine {
             next = new int[n];
             prev = new int[n];
             for (int i = 0; i < n; i++) {
-                next[i] = (i + 1) % n;
-                prev[i] = (i + n - 1) % n;
+                next[i] = i + 1;
+                prev[i] = i - 1;
+            }
+            if (n > 0) {
+                next[n - 1] = 0;
+                prev[0] = n - 1;
             }
             alive = n;
         }
@@ -204,18 +214,26 @@ public final class DefaultPlacementEngine implements PlacementEngine {
         }
 
         PlacementResult run(List<TaskRequest> pending) {
-            List<Assignment> assigned = new ArrayList<>();
+            List<Assignment> assigned = new ArrayList<>(Math.min(pending.size(), 1024));
             List<Unplaced> unplaced = new ArrayList<>();
+            TaskRequest previous = null;   // pending lists come in runs of one shape: skip the lookups then
+            Shape shape = null;
+            GroupState group = null;
             for (TaskRequest t : pending) {
-                SetSlot slot = slots.computeIfAbsent(t.constraints(), s -> new SetSlot(s, offers.length));
-                if (slot.problem != null) {
-                    unplaced.add(new Unplaced(t, slot.problem));
+                if (previous == null || !sameShape(previous, t)) {
+                    SetSlot slot = slots.computeIfAbsent(t.constraints(), s -> new SetSlot(s, offers.length));
+                    shape = slot.problem != null ? null : shapes.computeIfAbsent(
+                            new ShapeKey(t.constraints(), t.cpusMilli(), t.memMilli(), t.diskMilli(), t.ports()),
+                            k -> new Shape(slot, offers.length));
+                    previous = t;
+                }
+                if (shape == null) {
+                    unplaced.add(new Unplaced(t, slots.get(t.constraints()).problem));
                     continue;
                 }
-                Shape shape = shapes.computeIfAbsent(
-                        new ShapeKey(t.constraints(), t.cpusMilli(), t.memMilli(), t.diskMilli(), t.ports()),
-                        k -> new Shape(slot, offers.length));
-                GroupState group = group(t.group());
+                if (group == null || !group.group().equals(t.group())) {
+                    group = group(t.group());
+                }
                 int i = find(shape, t, group);
                 if (i < 0) {
                     unplaced.add(new Unplaced(t, reason(shape, t, group)));
@@ -226,6 +244,11 @@ public final class DefaultPlacementEngine implements PlacementEngine {
                 group.add(o.view::valueOf);
             }
             return new PlacementResult(assigned, unplaced);
+        }
+
+        private static boolean sameShape(TaskRequest a, TaskRequest b) {
+            return a.constraints() == b.constraints() && a.cpusMilli() == b.cpusMilli() && a.memMilli() == b.memMilli()
+                    && a.diskMilli() == b.diskMilli() && a.ports() == b.ports();
         }
 
         private int find(Shape shape, TaskRequest t, GroupState group) {

@@ -27,6 +27,21 @@ public final class OfferIntake {
         this.role = role;
     }
 
+    /** One offer as placement sees it, for a framework in {@code role}, with no blacklisted ports. */
+    public static OfferView toView(Offer offer, String role) {
+        return new OfferIntake(role).convert(offer, Set.of());
+    }
+
+    /** Every offer of an OFFERS event, in order, for a framework in {@code role}, with no blacklisted ports. */
+    public static List<OfferView> toViews(List<Offer> offers, String role) {
+        OfferIntake intake = new OfferIntake(role);
+        List<OfferView> views = new ArrayList<>(offers.size());
+        for (Offer o : offers) {
+            views.add(intake.convert(o, Set.of()));
+        }
+        return views;
+    }
+
     /** Whether the framework may use this resource of an offer. */
     public boolean usable(Resource r) {
         if (r.hasRevocable()) {
@@ -46,11 +61,14 @@ public final class OfferIntake {
      * @param blacklistedPorts host ports of this agent not to use (docker run failed on them), usually empty
      */
     public OfferView convert(Offer offer, Set<Integer> blacklistedPorts) {
+        // one pass over the resources straight into the builder: this runs for every offer of every OFFERS event
+        OfferView.Builder b = OfferView.builder(offer.getId().getValue(), offer.getHostname())
+                .agentId(offer.getAgentId().getValue());
         double cpus = 0;
         double mem = 0;
         double disk = 0;
-        List<PortRange> ports = new ArrayList<>(2);
-        for (Resource r : offer.getResourcesList()) {
+        for (int i = 0, n = offer.getResourcesCount(); i < n; i++) {
+            Resource r = offer.getResources(i);
             if (!usable(r)) {
                 continue;
             }
@@ -59,46 +77,41 @@ public final class OfferIntake {
                 case "mem" -> mem += r.getScalar().getValue();
                 case "disk" -> disk += r.getScalar().getValue();
                 case "ports" -> {
-                    for (Value.Range range : r.getRanges().getRangeList()) {
-                        addRange(ports, range.getBegin(), range.getEnd(), blacklistedPorts);
+                    Value.Ranges ranges = r.getRanges();
+                    for (int k = 0, m = ranges.getRangeCount(); k < m; k++) {
+                        Value.Range range = ranges.getRange(k);
+                        addRange(b, range.getBegin(), range.getEnd(), blacklistedPorts);
                     }
                 }
                 default -> { }
             }
         }
-        OfferView.Builder b = OfferView.builder(offer.getId().getValue(), offer.getHostname())
-                .agentId(offer.getAgentId().getValue()).cpus(cpus).mem(mem).disk(disk);
-        for (PortRange range : ports) {
-            b.ports(range.begin(), range.end());
-        }
-        for (io.mesowhisk.mesos.v1.Protos.Attribute a : offer.getAttributesList()) {
-            Attribute converted = attribute(a);
-            if (converted != null) {
-                b.attribute(converted);
-            }
+        b.cpus(cpus).mem(mem).disk(disk);
+        for (int i = 0, n = offer.getAttributesCount(); i < n; i++) {
+            b.attribute(attribute(offer.getAttributes(i)));
         }
         return b.build();
     }
 
-    private static void addRange(List<PortRange> out, long begin, long end, Set<Integer> blacklist) {
+    private static void addRange(OfferView.Builder out, long begin, long end, Set<Integer> blacklist) {
         if (end > 65535 || begin > end) {
             return;
         }
         if (blacklist.isEmpty()) {
-            out.add(new PortRange(begin, end));
+            out.ports(begin, end);
             return;
         }
         long start = begin;
         for (long p = begin; p <= end; p++) {
             if (blacklist.contains((int) p)) {
                 if (p > start) {
-                    out.add(new PortRange(start, p - 1));
+                    out.ports(start, p - 1);
                 }
                 start = p + 1;
             }
         }
         if (start <= end) {
-            out.add(new PortRange(start, end));
+            out.ports(start, end);
         }
     }
 
