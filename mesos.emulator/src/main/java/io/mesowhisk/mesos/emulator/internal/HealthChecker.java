@@ -1,41 +1,18 @@
 package io.mesowhisk.mesos.emulator.internal;
 
-import com.google.protobuf.ByteString;
-import io.mesowhisk.mesos.emulator.LaunchFailure;
 import io.mesowhisk.mesos.emulator.internal.Model.Task;
-import io.mesowhisk.mesos.v1.Protos;
 import io.mesowhisk.mesos.v1.Protos.CommandInfo;
-import io.mesowhisk.mesos.v1.Protos.ContainerInfo;
-import io.mesowhisk.mesos.v1.Protos.FrameworkInfo;
 import io.mesowhisk.mesos.v1.Protos.HealthCheck;
 import io.mesowhisk.mesos.v1.Protos.TaskState;
-import io.mesowhisk.mesos.v1.Protos.TaskStatus;
 import io.mesowhisk.mesos.v1.Protos.TaskStatus.Reason;
 import io.mesowhisk.mesos.v1.Protos.TaskStatus.Source;
-import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The agents' containerizers: command tasks run as real child processes in a Mesos-style sandbox;

@@ -153,12 +153,8 @@ public final class HttpFront extends Handler.Abstract.NonBlocking {
             tooLarge(response, callback);
             return;
         }
-        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
-        long idle = endPoint.getIdleTimeout();
-        endPoint.setIdleTimeout(BODY_IDLE_TIMEOUT.toMillis());
         String authenticated = principal;
         new BodyReader(request, (body, failure) -> {
-            endPoint.setIdleTimeout(idle);
             if (failure != null) {
                 bodyFailed(response, callback, failure);
                 return;
@@ -171,16 +167,29 @@ public final class HttpFront extends Handler.Abstract.NonBlocking {
         }).run();
     }
 
-    /** Reads a request body whole, up to {@link #MAX_BODY_BYTES}; then calls {@code done} once. */
+    /**
+     * Reads a request body whole, up to {@link #MAX_BODY_BYTES}; then calls {@code done} once. A body that is not all
+     * there at once is waited for with the connection's idle timeout lowered to {@link #BODY_IDLE_TIMEOUT} (and
+     * restored after), so the usual request, whose body came with its headers, costs no timer.
+     */
     private static final class BodyReader implements Runnable {
         private final Request request;
         private final java.util.function.BiConsumer<byte[], Throwable> done;
-        private byte[] bytes = new byte[1024];
+        private byte[] bytes;
         private int size;
+        private EndPoint waitingOn;
+        private long idle;
 
         BodyReader(Request request, java.util.function.BiConsumer<byte[], Throwable> done) {
             this.request = request;
             this.done = done;
+        }
+
+        private void finish(byte[] body, Throwable failure) {
+            if (waitingOn != null) {
+                waitingOn.setIdleTimeout(idle);
+            }
+            done.accept(body, failure);
         }
 
         @Override
@@ -188,19 +197,35 @@ public final class HttpFront extends Handler.Abstract.NonBlocking {
             while (true) {
                 Content.Chunk chunk = request.read();
                 if (chunk == null) {
+                    if (waitingOn == null) {
+                        waitingOn = request.getConnectionMetaData().getConnection().getEndPoint();
+                        idle = waitingOn.getIdleTimeout();
+                        waitingOn.setIdleTimeout(BODY_IDLE_TIMEOUT.toMillis());
+                    }
                     request.demand(this);
                     return;
                 }
                 if (Content.Chunk.isFailure(chunk)) {
-                    done.accept(null, chunk.getFailure());
+                    finish(null, chunk.getFailure());
                     return;
                 }
                 ByteBuffer b = chunk.getByteBuffer();
                 int n = b.remaining();
                 if (n > MAX_BODY_BYTES - size) {
                     chunk.release();
-                    done.accept(null, new BodyTooLarge());
+                    finish(null, new BodyTooLarge());
                     return;
+                }
+                if (bytes == null && chunk.isLast()) {
+                    // the usual case: the whole body in one chunk
+                    byte[] whole = new byte[n];
+                    b.get(whole);
+                    chunk.release();
+                    finish(whole, null);
+                    return;
+                }
+                if (bytes == null) {
+                    bytes = new byte[Math.max(1024, n)];
                 }
                 if (size + n > bytes.length) {
                     bytes = java.util.Arrays.copyOf(bytes, Math.max(size + n, Math.min(MAX_BODY_BYTES,
@@ -211,7 +236,7 @@ public final class HttpFront extends Handler.Abstract.NonBlocking {
                 boolean last = chunk.isLast();
                 chunk.release();
                 if (last) {
-                    done.accept(size == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, size), null);
+                    finish(size == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, size), null);
                     return;
                 }
             }

@@ -26,14 +26,23 @@ final class Routes {
 
     private final String delegate;
     private final Map<String, Set<String>> endpoints;
+    /** The answer for the paths clients use most, {@code /<route>} of the delegate: no parsing on the hot path. */
+    private final Map<String, String> exact = new java.util.HashMap<>();
 
     private Routes(String delegate, Map<String, Set<String>> endpoints) {
         this.delegate = delegate;
         this.endpoints = endpoints;
+        for (String route : endpoints.get(delegate)) {
+            exact.put("/" + route, delegate + "/" + route);
+        }
     }
 
     /** {@code process/route} of the endpoint that serves {@code path}, or null when none does (404). */
     String route(String path) {
+        String known = exact.get(path);
+        if (known != null && !endpoints.containsKey(path.substring(1))) {
+            return known;
+        }
         List<String> tokens = new ArrayList<>();
         for (String t : path.split("/")) {
             if (!t.isEmpty()) {

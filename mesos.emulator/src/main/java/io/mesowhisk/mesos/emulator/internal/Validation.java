@@ -1,47 +1,20 @@
 package io.mesowhisk.mesos.emulator.internal;
 
-import com.google.protobuf.ByteString;
-import io.mesowhisk.mesos.emulator.AgentSpec;
-import io.mesowhisk.mesos.emulator.LaunchFailure;
 import io.mesowhisk.mesos.emulator.internal.Model.Agent;
 import io.mesowhisk.mesos.emulator.internal.Model.AgentState;
-import io.mesowhisk.mesos.emulator.internal.Model.Filter;
 import io.mesowhisk.mesos.emulator.internal.Model.Framework;
 import io.mesowhisk.mesos.emulator.internal.Model.Offer;
 import io.mesowhisk.mesos.emulator.internal.Model.Task;
 import io.mesowhisk.mesos.v1.Protos;
-import io.mesowhisk.mesos.v1.Protos.AgentID;
 import io.mesowhisk.mesos.v1.Protos.ContainerInfo;
-import io.mesowhisk.mesos.v1.Protos.ExecutorID;
-import io.mesowhisk.mesos.v1.Protos.FrameworkID;
 import io.mesowhisk.mesos.v1.Protos.FrameworkInfo;
 import io.mesowhisk.mesos.v1.Protos.OfferID;
-import io.mesowhisk.mesos.v1.Protos.TaskID;
 import io.mesowhisk.mesos.v1.Protos.TaskInfo;
-import io.mesowhisk.mesos.v1.Protos.TaskState;
-import io.mesowhisk.mesos.v1.Protos.TaskStatus;
-import io.mesowhisk.mesos.v1.Protos.TaskStatus.Reason;
-import io.mesowhisk.mesos.v1.Protos.TaskStatus.Source;
-import io.mesowhisk.mesos.v1.scheduler.Protos.Call;
-import io.mesowhisk.mesos.v1.scheduler.Protos.Event;
-import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The master's validation of what schedulers send, with Mesos's messages (M:src/master/validation.cpp,

@@ -103,7 +103,7 @@ class StateJsonTest {
     }
 
     private static String name(Protos.CommandInfo.Builder command) {
-        return AgentFiles.executorName(Protos.TaskInfo.newBuilder().setName("x")
+        return AgentStateView.executorName(Protos.TaskInfo.newBuilder().setName("x")
             .setTaskId(Protos.TaskID.newBuilder().setValue("x")).setAgentId(Protos.AgentID.newBuilder().setValue("a"))
             .setCommand(command).build());
     }
