@@ -4,7 +4,7 @@ import scala.concurrent.{ExecutionContext, Future}
 import scala.jdk.FutureConverters._
 import scala.util.{Failure, Success, Try}
 
-import io.mesowhisk.whisk.WhiskContainerFactory
+import io.mesowhisk.whisk.{ContainerException, WhiskContainerFactory}
 import org.apache.openwhisk.common.{Logging, TransactionId}
 import org.apache.openwhisk.core.WhiskConfig
 import org.apache.openwhisk.core.containerpool.{Container, ContainerFactory}
@@ -17,7 +17,7 @@ import org.apache.pekko.actor.ActorSystem
  *
  * @param stop called at the end of `cleanup()`: stops the embedded framework
  */
-class MesosContainerFactory(whisk: WhiskContainerFactory,
+class MesosContainerFactory(service: WhiskContainerFactory,
                             settings: ContainerSettings,
                             invoker: InvokerInstanceId,
                             parameters: Map[String, Set[String]],
@@ -26,6 +26,9 @@ class MesosContainerFactory(whisk: WhiskContainerFactory,
     extends ContainerFactory {
 
   private implicit val ec: ExecutionContext = as.dispatcher
+
+  // dropped by cleanup(): the stopped bundles' objects can then be collected while the invoker keeps this factory
+  @volatile private var whisk: Option[WhiskContainerFactory] = Some(service)
 
   override def createContainer(tid: TransactionId,
                                name: String,
@@ -49,7 +52,7 @@ class MesosContainerFactory(whisk: WhiskContainerFactory,
         apiHost)) match {
       case Failure(e) => Future.failed(RequestMapping.failure(e, None))
       case Success(request) =>
-        Try(whisk.createContainer(request).asScala) match {
+        Try(whisk.getOrElse(throw MesosContainerFactory.stopped).createContainer(request).asScala) match {
           case Failure(e) => Future.failed(RequestMapping.failure(e, Some(request)))
           case Success(created) =>
             created.transform(
@@ -58,10 +61,21 @@ class MesosContainerFactory(whisk: WhiskContainerFactory,
         }
     }
 
-  override def init(): Unit = whisk.init()
+  override def init(): Unit = whisk.foreach(_.init())
 
-  /** Ends the factory's work (blocking, bounded by `timeouts.teardown`), then stops the embedded framework. */
+  /**
+   * Ends the factory's work (blocking, bounded by `timeouts.teardown`), then stops the embedded framework. Containers
+   * asked for afterwards fail with a [[org.apache.openwhisk.core.containerpool.WhiskContainerStartupError]].
+   */
   override def cleanup(): Unit =
-    try whisk.cleanup()
-    finally stop()
+    try whisk.foreach(_.cleanup())
+    finally {
+      whisk = None
+      stop()
+    }
+}
+
+object MesosContainerFactory {
+  private def stopped =
+    new ContainerException(ContainerException.Kind.STOPPED, "cleanup() was called: the embedded framework is stopped")
 }

@@ -39,6 +39,28 @@ class LocalModeEndToEndTest {
                       |whisk.mesos-provider.start-timeout = 2 minutes
                       |whisk.mesos.mesos-link-log-message = false""".stripMargin)
       .withFallback(ConfigFactory.load())
+    exercise(typesafe)
+
+    // nothing of ours keeps running: no thread the test started remains, apart from the JDK's shared ones
+    val jdk = Set("process reaper", "ForkJoinPool.commonPool", "Common-Cleaner", "Attach Listener", "CompletableFutureDelayScheduler")
+    val end = System.nanoTime() + deadline.toNanos
+    var left = Set.empty[String]
+    do {
+      left = Thread.getAllStackTraces.keySet().asScala.toSet
+        .filter(t => t.isAlive && !before.contains(t) && !jdk.exists(t.getName.startsWith))
+        .map(t => t.getName + (if (t.isDaemon) " (daemon)" else ""))
+      if (left.nonEmpty) {
+        // a java.net.http.HttpClient (Java 17 has no close()) ends its selector thread once it is collected
+        System.gc()
+        Thread.sleep(100)
+      }
+    } while (left.nonEmpty && System.nanoTime() < end)
+    assertEquals(Set.empty, left, "threads left after cleanup() and the actor system's termination")
+    deleteRecursively(cache)
+  }
+
+  /** Everything the invoker does, in a frame of its own: nothing it created is reachable once it returns. */
+  private def exercise(typesafe: com.typesafe.config.Config): Unit = {
     implicit val system: ActorSystem = ActorSystem("LocalModeEndToEndTest", typesafe)
     try {
       val started = System.nanoTime()
@@ -101,22 +123,6 @@ class LocalModeEndToEndTest {
       Await.result(system.terminate(), deadline)
     }
 
-    // nothing of ours keeps running: no thread the test started remains, apart from the JDK's shared ones
-    val jdk = Set("process reaper", "ForkJoinPool.commonPool", "Common-Cleaner", "Attach Listener", "CompletableFutureDelayScheduler")
-    val end = System.nanoTime() + deadline.toNanos
-    var left = Set.empty[String]
-    do {
-      left = Thread.getAllStackTraces.keySet().asScala.toSet
-        .filter(t => t.isAlive && !before.contains(t) && !jdk.exists(t.getName.startsWith))
-        .map(t => t.getName + (if (t.isDaemon) " (daemon)" else ""))
-      if (left.nonEmpty) {
-        // a java.net.http.HttpClient (Java 17 has no close()) ends its selector thread once it is collected
-        System.gc()
-        Thread.sleep(100)
-      }
-    } while (left.nonEmpty && System.nanoTime() < end)
-    assertEquals(Set.empty, left, "threads left after cleanup() and the actor system's termination")
-    deleteRecursively(cache)
   }
 
   private def quote(s: String): String =
