@@ -15,14 +15,10 @@ import io.mesowhisk.mesos.scheduler.SchedulerMetrics;
 import io.mesowhisk.mesos.scheduler.SchedulerSettings;
 import io.mesowhisk.mesos.scheduler.SchedulerStatus;
 import io.mesowhisk.mesos.v1.Protos.FrameworkInfo;
-import io.mesowhisk.mesos.v1.Protos.Offer;
-import io.mesowhisk.mesos.v1.Protos.OfferID;
-import io.mesowhisk.mesos.v1.Protos.Filters;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -155,6 +151,9 @@ public class SchedulerBenchmark {
 
         @TearDown(Level.Trial)
         public void stop() {
+            // the loop's own share: one placement pass over the held offers, TaskInfo built, ACCEPT handed over
+            System.out.println("placement pass to ACCEPT (µs): " + scheduler.metrics().snapshot().latencies()
+                    .get(SchedulerMetrics.OFFER_CYCLE_LATENCY));
             scheduler.close();
             real.close();
             emu.close();
@@ -285,6 +284,7 @@ public class SchedulerBenchmark {
             awaitTrue(() -> s.status().tasksByPhase().get(io.mesowhisk.mesos.scheduler.TaskPhase.PENDING) == n);
             long after = usedAfterGc();
             heap.bytesPerTask = (after - before) / n;
+            System.out.println("heap per pending task: " + heap.bytesPerTask + " bytes (" + n + " tasks)");
             if (keep.size() != n) {
                 throw new IllegalStateException();
             }
@@ -300,13 +300,5 @@ public class SchedulerBenchmark {
             used = Math.min(used, rt.totalMemory() - rt.freeMemory());
         }
         return used;
-    }
-
-    static Collection<OfferID> ids(List<Offer> offers) {
-        return offers.stream().map(Offer::getId).toList();
-    }
-
-    static Filters none() {
-        return Filters.getDefaultInstance();
     }
 }

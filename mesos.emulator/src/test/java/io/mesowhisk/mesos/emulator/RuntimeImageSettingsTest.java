@@ -64,7 +64,8 @@ class RuntimeImageSettingsTest {
             assertEquals(List.of("z/*=three (runtimes of configuration mesos.emulator)", DEFAULTS.get(0),
                 DEFAULTS.get(1)), emu.runtimeImages());
         }
-        try (MesosEmulator emu = MainAccess.build(config(Map.of("default_runtimes", false))).start()) {
+        try (MesosEmulator emu = MainAccess.build(config(Map.of("default_runtimes", false,
+            "runtimes", new String[] {""}))).start()) {
             assertEquals(List.of(), emu.runtimeImages());
         }
         String bad = assertThrows(IllegalArgumentException.class,

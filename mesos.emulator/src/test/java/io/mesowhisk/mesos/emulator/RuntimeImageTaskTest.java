@@ -183,6 +183,46 @@ class RuntimeImageTaskTest {
     }
 
     @Test
+    void aZippedActionLoadsAsAModule() throws Exception {
+        start(TestScheduler.oneAgent().defaultRuntimes());
+        Protos.Offer o = s.firstOffer();
+        s.launch(o, actionTask("t", o, IMAGE));
+        s.started("t");
+        java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(zip)) {
+            z.putNextEntry(new java.util.zip.ZipEntry("package.json"));
+            z.write("{\"name\":\"zipped\",\"main\":\"lib/action.js\"}".getBytes(StandardCharsets.UTF_8));
+            z.putNextEntry(new java.util.zip.ZipEntry("lib/"));
+            z.putNextEntry(new java.util.zip.ZipEntry("lib/action.js"));
+            z.write(("const helper = require('./helper');\n"
+                + "exports.handler = params => ({sum: helper.add(params.a, params.b)});\n")
+                .getBytes(StandardCharsets.UTF_8));
+            z.putNextEntry(new java.util.zip.ZipEntry("lib/helper.js"));
+            z.write("exports.add = (a, b) => a + b;\n".getBytes(StandardCharsets.UTF_8));
+        }
+        String code = java.util.Base64.getEncoder().encodeToString(zip.toByteArray());
+        HttpResponse<String> init = post("/init", "{\"value\":{\"main\":\"handler\",\"binary\":true,\"code\":\""
+            + code + "\"}}");
+        assertEquals(200, init.statusCode(), init.body());
+        assertEquals("{\"sum\":5}", post("/run", "{\"value\":{\"a\":2,\"b\":3}}").body());
+    }
+
+    @Test
+    void aBinaryActionThatIsNoZipFailsItsInit() throws Exception {
+        start(TestScheduler.oneAgent().defaultRuntimes());
+        Protos.Offer o = s.firstOffer();
+        s.launch(o, actionTask("t", o, IMAGE));
+        s.started("t");
+        HttpResponse<String> init = post("/init", "{\"value\":{\"main\":\"main\",\"binary\":true,"
+            + "\"code\":\"bm90IGEgemlw\"}}");
+        assertEquals(502, init.statusCode());
+        assertEquals("{\"error\":\"Initialization has failed due to: Error: the action is not a zip archive\"}",
+            init.body());
+        assertTrue(read("stdout").endsWith(SENTINEL + "\\n\",\"offset\":0}"), read("stdout"));
+        assertTrue(read("stderr").contains(SENTINEL), read("stderr"));
+    }
+
+    @Test
     void theProcessExitingEndsTheTask() throws Exception {
         start(TestScheduler.oneAgent().defaultRuntimes());
         Protos.Offer o = s.firstOffer();
@@ -218,6 +258,21 @@ class RuntimeImageTaskTest {
     }
 
     @Test
+    void aHostPortInUseFailsTheTaskAsDockerRunFailsIt() throws Exception {
+        start(TestScheduler.oneAgent().defaultRuntimes());
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new java.net.InetSocketAddress("127.0.0.1", hostPort));
+            Protos.Offer o = s.firstOffer();
+            s.launch(o, actionTask("t", o, IMAGE));
+            s.ack(s.awaitUpdate("t", TaskState.TASK_STARTING));
+            TaskStatus failed = s.awaitUpdate("t", TaskState.TASK_FAILED);
+            // what OpenWhisk's Mesos client reads as a docker run failure, to retry with a new task id
+            assertEquals("Container exited with status 125", failed.getMessage());
+            assertEquals(TaskStatus.Source.SOURCE_EXECUTOR, failed.getSource());
+        }
+    }
+
+    @Test
     void aMissingProgramFailsTheTaskNamingTheImageAndTheSetting() throws Exception {
         start(TestScheduler.oneAgent().runtime("openwhisk/action-nodejs-v*", "/nonexistent/node {nodejs-proxy}")
             .defaultRuntimes());
@@ -250,6 +305,51 @@ class RuntimeImageTaskTest {
         TaskStatus killed = s.awaitUpdate("t", TaskState.TASK_KILLED);
         assertEquals("Container exited with status 137", killed.getMessage());
         assertTrue(read("stdout").contains("ignoring SIGTERM"), read("stdout"));
+        awaitGone(pid);
+    }
+
+    private static Protos.HealthCheck tcpCheck(int failures) {
+        return Protos.HealthCheck.newBuilder().setType(Protos.HealthCheck.Type.TCP)
+            .setTcp(Protos.HealthCheck.TCPCheckInfo.newBuilder().setPort(8080))
+            .setDelaySeconds(0).setIntervalSeconds(0.2).setTimeoutSeconds(1).setGracePeriodSeconds(0)
+            .setConsecutiveFailures(failures).build();
+    }
+
+    @Test
+    void aTcpHealthCheckOnTheContainerPortProbesTheMappedHostPort() throws Exception {
+        start(TestScheduler.oneAgent().defaultRuntimes());
+        Protos.Offer o = s.firstOffer();
+        s.launch(o, actionTask("t", o, IMAGE).toBuilder().setHealthCheck(tcpCheck(3)).build());
+        s.started("t");
+        TaskStatus healthy = s.awaitUpdate("t", TaskState.TASK_RUNNING);
+        assertEquals(TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, healthy.getReason());
+        assertTrue(healthy.getHealthy());
+    }
+
+    @Test
+    void aProcessThatStopsListeningIsKilledByItsHealthCheck() throws Exception {
+        // listens, and closes its listener a moment after the first connection (the emulator's readiness probe)
+        String server = "const s = require('http').createServer((q, r) => r.end('up'));"
+            + " s.once('connection', () => setTimeout(() => s.close(), 300));"
+            + " s.listen(+process.env.PORT, '127.0.0.1'); setInterval(() => {}, 1000)";
+        start(TestScheduler.oneAgent().runtime("example/flaky", "node -e \"" + server + "\""));
+        Protos.Offer o = s.firstOffer();
+        s.launch(o, actionTask("t", o, "example/flaky").toBuilder().setHealthCheck(tcpCheck(2)).build());
+        long pid = pid(s.started("t"));
+        // healthy, then unhealthy twice: each update waits for the acknowledgement of the one before
+        TaskStatus healthy = s.awaitUpdate("t", TaskState.TASK_RUNNING);
+        assertTrue(healthy.getHealthy());
+        s.ack(healthy);
+        for (int i = 0; i < 2; i++) {
+            TaskStatus unhealthy = s.awaitUpdate("t", TaskState.TASK_RUNNING);
+            assertEquals(TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, unhealthy.getReason());
+            assertFalse(unhealthy.getHealthy());
+            s.ack(unhealthy);
+        }
+        s.ack(s.awaitUpdate("t", TaskState.TASK_KILLING));
+        TaskStatus killed = s.awaitUpdate("t", TaskState.TASK_KILLED);
+        assertEquals("Container exited with status 143", killed.getMessage());
+        assertTrue(killed.hasHealthy() && !killed.getHealthy(), killed.toString());
         awaitGone(pid);
     }
 

@@ -45,44 +45,49 @@ public final class LaunchRequest {
 
     private final String taskId;
     private final String name;
-    private final Optional<String> image;
+    private final String image;
     private final boolean forcePull;
-    private final Optional<String> command;
+    private final String command;
     private final double cpus;
     private final double memMb;
     private final double diskMb;
     private final List<Integer> containerPorts;
     private final Network network;
-    private final Optional<String> networkName;
+    private final String networkName;
     private final List<Map.Entry<String, String>> dockerParameters;
     private final Map<String, String> environment;
     private final Map<String, String> labels;
-    private final Optional<HealthCheck> healthCheck;
+    private final HealthCheck healthCheck;
     private final ConstraintSet constraints;
     private final String group;
-    private final Optional<Duration> killGrace;
-    private final Optional<Duration> launchTimeout;
+    private final Duration killGrace;
+    private final Duration launchTimeout;
 
     private LaunchRequest(Builder b, String taskId, Network network) {
         this.taskId = taskId;
         this.name = b.name;
-        this.image = Optional.ofNullable(b.image);
+        this.image = b.image;
         this.forcePull = b.forcePull;
-        this.command = Optional.ofNullable(b.command);
+        this.command = b.command;
         this.cpus = b.cpus;
         this.memMb = b.memMb;
         this.diskMb = b.diskMb;
         this.containerPorts = List.copyOf(b.containerPorts);
         this.network = network;
-        this.networkName = Optional.ofNullable(b.networkName);
+        this.networkName = b.networkName;
         this.dockerParameters = List.copyOf(b.dockerParameters);
-        this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(b.environment));
-        this.labels = Collections.unmodifiableMap(new LinkedHashMap<>(b.labels));
-        this.healthCheck = Optional.ofNullable(b.healthCheck);
+        this.environment = ordered(b.environment);
+        this.labels = ordered(b.labels);
+        this.healthCheck = b.healthCheck;
         this.constraints = b.constraints;
         this.group = b.group == null ? b.name : b.group;
-        this.killGrace = Optional.ofNullable(b.killGrace);
-        this.launchTimeout = Optional.ofNullable(b.launchTimeout);
+        this.killGrace = b.killGrace;
+        this.launchTimeout = b.launchTimeout;
+    }
+
+    private static Map<String, String> ordered(Map<String, String> m) {
+        // the shared empty map keeps a tracked task small; order matters otherwise
+        return m.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(m));
     }
 
     /**
@@ -106,7 +111,7 @@ public final class LaunchRequest {
 
     /** The docker image, if this is a docker task. */
     public Optional<String> image() {
-        return image;
+        return Optional.ofNullable(image);
     }
 
     /** Whether the image is pulled even if present on the agent. */
@@ -116,7 +121,7 @@ public final class LaunchRequest {
 
     /** The shell command ({@code sh -c}); with an image it replaces the image's command. */
     public Optional<String> command() {
-        return command;
+        return Optional.ofNullable(command);
     }
 
     /** Cpus asked for. */
@@ -146,7 +151,7 @@ public final class LaunchRequest {
 
     /** The network's name (USER networks only). */
     public Optional<String> networkName() {
-        return networkName;
+        return Optional.ofNullable(networkName);
     }
 
     /** Extra {@code docker run} parameters (key, value), in the given order; keys may repeat. */
@@ -166,7 +171,7 @@ public final class LaunchRequest {
 
     /** The health check, if any: the launch then completes only once Mesos reports the task healthy. */
     public Optional<HealthCheck> healthCheck() {
-        return healthCheck;
+        return Optional.ofNullable(healthCheck);
     }
 
     /** Placement constraints (compiled by a {@code ConstraintCompiler}). */
@@ -181,17 +186,17 @@ public final class LaunchRequest {
 
     /** The kill grace period (Mesos {@code kill_policy}); Mesos's default (3 s, docker: 5 s) when empty. */
     public Optional<Duration> killGrace() {
-        return killGrace;
+        return Optional.ofNullable(killGrace);
     }
 
     /** This request's launch timeout; {@link SchedulerSettings#launchTimeout()} when empty. */
     public Optional<Duration> launchTimeout() {
-        return launchTimeout;
+        return Optional.ofNullable(launchTimeout);
     }
 
     @Override
     public String toString() {
-        return "task " + taskId + " (" + name + ", " + image.map(i -> "image " + i).orElse("command")
+        return "task " + taskId + " (" + name + ", " + (image != null ? "image " + image : "command")
                 + ", cpus " + cpus + ", mem " + memMb + " MB" + (diskMb > 0 ? ", disk " + diskMb + " MB" : "")
                 + (containerPorts.isEmpty() ? "" : ", ports " + containerPorts)
                 + (constraints.constraints().isEmpty() ? "" : ", constraints " + constraints) + ")";

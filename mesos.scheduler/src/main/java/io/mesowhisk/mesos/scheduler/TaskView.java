@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param taskId the task's id
  * @param name the task's name
  * @param phase its phase
- * @param agentId the agent it was launched on, once matched
+ * @param agentId the agent it was launched on, once matched (for a task back in PENDING: of its last attempt)
  * @param hostname that agent's host name
  * @param hostPorts host ports, once matched
  * @param lastState the last state Mesos reported, if any

@@ -48,7 +48,8 @@ public final class WhiskContainerFactoryComponent {
     static final Duration LOG_IDLE_WAIT = Duration.ofSeconds(2);
 
     private final BundleContext context;
-    private final MesosSchedulerFactory schedulers;
+    private volatile MesosSchedulerFactory schedulers;
+    private volatile io.mesowhisk.mesos.constraints.PlacementEngine placement;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "whisk-container-factory");
         t.setDaemon(true);
@@ -68,10 +69,35 @@ public final class WhiskContainerFactoryComponent {
     }
 
     @Activate
-    public WhiskContainerFactoryComponent(BundleContext context, @Reference MesosSchedulerFactory schedulers) {
+    public WhiskContainerFactoryComponent(BundleContext context) {
         this.context = context;
-        this.schedulers = schedulers;
         apply();
+    }
+
+    /** The scheduler bundle's factory service, when it runs one; otherwise schedulers are built here. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindSchedulers(MesosSchedulerFactory f) {
+        schedulers = f;
+    }
+
+    void unbindSchedulers(MesosSchedulerFactory f) {
+        if (schedulers == f) {
+            schedulers = null;
+        }
+    }
+
+    /** The placement engine service, for schedulers built here. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindPlacement(io.mesowhisk.mesos.constraints.PlacementEngine engine) {
+        placement = engine;
+    }
+
+    void unbindPlacement(io.mesowhisk.mesos.constraints.PlacementEngine engine) {
+        if (placement == engine) {
+            placement = null;
+        }
     }
 
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
@@ -177,7 +203,26 @@ public final class WhiskContainerFactoryComponent {
     private void start(SchedulerConfigs configs, boolean local) {
         MesosScheduler scheduler;
         try {
-            scheduler = schedulers.create(configs.client(), configs.framework(), configs.scheduler());
+            MesosSchedulerFactory f = schedulers;
+            if (f != null) {
+                scheduler = f.create(configs.client(), configs.framework(), configs.scheduler());
+            } else {
+                // no scheduler factory service: build one, its framework id kept in this bundle's data area
+                // (in local mode in memory: every start of the product starts a new emulated cluster)
+                MesosScheduler.Builder b = MesosScheduler.builder().client(configs.client())
+                        .framework(configs.framework()).settings(configs.scheduler())
+                        .name(configs.framework().name());
+                java.io.File idFile = local ? null : context.getDataFile("framework-id-"
+                        + configs.framework().name().replaceAll("[^A-Za-z0-9._-]", "_"));
+                if (idFile != null) {
+                    b.idFile(idFile.toPath());
+                }
+                io.mesowhisk.mesos.constraints.PlacementEngine engine = placement;
+                if (engine != null) {
+                    b.placementEngine(engine);
+                }
+                scheduler = b.build();
+            }
         } catch (RuntimeException e) {
             LOG.error("whisk container factory: cannot start the scheduler: {}", e.getMessage(), e);
             return;

@@ -63,4 +63,17 @@ class SchedulerConfigsTest {
         assertTrue(configs("master-url", "http://m1:5050", "principal", "p", "secret", "s2")
                 .resubscribes(configs("master-url", "http://m1:5050", "principal", "p", "secret", "s")));
     }
+
+    @Test
+    void configWhiskMesosVariablesReachTheScheduler() {
+        WhiskMesosConfigComponent c = new WhiskMesosConfigComponent(new io.mesowhisk.mesos.constraints.internal
+                .ConstraintRegistry(), Map.of(), Map.of("CONFIG_whisk_mesos_masterUrl", "http://m9:5050",
+                "CONFIG_whisk_mesos_frameworkName", "from-env", "CONFIG_whisk_mesos_timeouts_taskLaunch", "33 seconds",
+                "CONFIG_whisk_mesos_heartbeatMaxFailures", "7"), new java.util.Properties());
+        SchedulerConfigs configs = SchedulerConfigs.of(c.current(), c.current().masterUrls());
+        assertEquals(List.of(URI.create("http://m9:5050")), configs.client().masters());
+        assertEquals("from-env", configs.framework().name());
+        assertEquals(Duration.ofSeconds(33), configs.scheduler().launchTimeout());
+        assertEquals(7, configs.client().heartbeatMaxFailures());
+    }
 }

@@ -100,7 +100,9 @@ public final class LocalMasterComponent implements LocalMaster {
     @Activate
     public LocalMasterComponent(Config config) {
         this.emulator = build(config).start();
-        LOG.info("Mesos emulator started: leading master at {}", emulator.leaderUri());
+        LOG.info("Mesos emulator started: leading master at {}; runtime images (first match wins): {}",
+            emulator.leaderUri(), emulator.runtimeImages().isEmpty() ? "none, every docker task is simulated"
+                : String.join(", ", emulator.runtimeImages()));
     }
 
     static MesosEmulator.Builder build(Config config) {
@@ -137,7 +139,9 @@ public final class LocalMasterComponent implements LocalMaster {
         if (config.gc_delay_ms() >= 0) {
             b.sandboxGcDelay(java.time.Duration.ofMillis(config.gc_delay_ms()));
         }
-        b.runtimes(java.util.Arrays.asList(config.runtimes()), "runtimes of configuration mesos.emulator");
+        // blank entries are what an editor makes of the Metatype default of an empty list
+        b.runtimes(java.util.Arrays.stream(config.runtimes()).filter(r -> !r.isBlank()).toList(),
+            "runtimes of configuration mesos.emulator");
         b.runtimesFromSystem();
         if (config.default_runtimes()) {
             b.defaultRuntimes();

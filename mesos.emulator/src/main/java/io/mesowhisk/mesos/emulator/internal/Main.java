@@ -69,6 +69,9 @@ public final class Main {
             System.out.println("  agent " + i + " " + emu.agentId(i) + " at " + emu.agentUri(i));
         }
         System.out.println("  work dir " + emu.workDir());
+        for (String r : emu.runtimeImages()) {
+            System.out.println("  runtime image " + r);
+        }
         done.await();
     }
 

@@ -1,13 +1,20 @@
 package io.mesowhisk.mesos.emulator.internal;
 
 import io.mesowhisk.mesos.emulator.internal.Model.Task;
+import io.mesowhisk.mesos.v1.Protos.CommandInfo;
+import io.mesowhisk.mesos.v1.Protos.ContainerInfo.DockerInfo;
+import io.mesowhisk.mesos.v1.Protos.Environment;
+import io.mesowhisk.mesos.v1.Protos.HealthCheck;
 import io.mesowhisk.mesos.v1.Protos.TaskState;
-import io.mesowhisk.mesos.v1.Protos.TaskStatus;
 import io.mesowhisk.mesos.v1.Protos.TaskStatus.Reason;
 import io.mesowhisk.mesos.v1.Protos.TaskStatus.Source;
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -47,6 +54,9 @@ final class RuntimeProcess implements Model.Runtime {
     private boolean destroyed;
     private boolean running;
     private ScheduledFuture<?> forceKill;
+    private int consecutiveFailures;
+    private boolean everHealthy;
+    private boolean killedByHealth;
 
     RuntimeProcess(RuntimeProcesses owner, Task t, RuntimeImages.Entry entry, String image, int port) {
         this.owner = owner;
@@ -81,6 +91,21 @@ final class RuntimeProcess implements Model.Runtime {
                 owner.failToStart(t, why);
             }
             owner.ended(this);
+        });
+    }
+
+    /** The host port is taken: as {@code docker run} when a published port is allocated, exit status 125. */
+    void portInUse() {
+        onLoop(() -> {
+            owner.ended(this);
+            if (destroyed || Model.isTerminal(t.agentState)) {
+                return;
+            }
+            LOG.error("Task {} (image {}): host port {} is in use by another process; failing the task as docker run"
+                + " fails when a published port is already allocated", t.id(), image, port);
+            master.agentUpdate(t, TaskState.TASK_FAILED, Source.SOURCE_EXECUTOR, null,
+                "Container exited with status 125", null);
+            t.runtime = null;
         });
     }
 
@@ -169,8 +194,15 @@ final class RuntimeProcess implements Model.Runtime {
             : status == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
         // as the docker executor's terminal update: built afresh, the agent adds its own IP, no health
         t.containerStatus = owner.runner.containerStatus(t, null);
+        boolean unhealthy = killed && killedByHealth;
         master.agentUpdate(t, state, Source.SOURCE_EXECUTOR, timedOut ? Reason.REASON_MAX_COMPLETION_TIME_REACHED
-            : null, "Container exited with status " + status, TaskStatus.Builder::clearHealthy);
+            : null, "Container exited with status " + status, b -> {
+                if (unhealthy) {
+                    b.setHealthy(false);
+                } else {
+                    b.clearHealthy();
+                }
+            });
         t.runtime = null;
     }
 
@@ -208,6 +240,128 @@ final class RuntimeProcess implements Model.Runtime {
             killTree(false);
             escalateIn(RuntimeProcesses.CLOSE_GRACE_NANOS);
         }
+    }
+
+    // ------------------------------------------------------------------ health checks
+
+    /**
+     * On the master loop, once RUNNING: probes the process as the docker executor's health checker probes a
+     * container (docs/health-checks.md): a TCP connect or an HTTP GET on the check's port, a container port mapped
+     * to its host port as the checker reaches it inside the container's network, or a COMMAND check run as a
+     * local shell command in the sandbox. Failures in the grace period before the first success do not count;
+     * {@code consecutive_failures} failures kill the task, whose terminal update then says {@code healthy=false}.
+     */
+    void checkHealth() {
+        HealthCheck h = t.info.getHealthCheck();
+        long start = System.nanoTime();
+        master.schedule(() -> probe(h, start), (long) (h.getDelaySeconds() * 1e9));
+    }
+
+    private boolean probing() {
+        return !destroyed && running && t.agentState == TaskState.TASK_RUNNING && !t.killRequested && !t.killing();
+    }
+
+    private void probe(HealthCheck h, long start) {
+        if (!probing()) {
+            return;
+        }
+        long timeoutMs = Math.max(1, (long) (h.getTimeoutSeconds() * 1000));
+        try {
+            owner.threads.execute(() -> {
+                boolean ok;
+                try {
+                    ok = check(h, timeoutMs);
+                } catch (Exception e) {
+                    ok = false;
+                }
+                boolean result = ok;
+                onLoop(() -> healthResult(h, start, result));
+            });
+        } catch (RejectedExecutionException e) {
+            // the emulator is closing
+        }
+    }
+
+    private int hostPortOf(int port) {
+        for (DockerInfo.PortMapping m : t.info.getContainer().getDocker().getPortMappingsList()) {
+            if (m.getContainerPort() == port) {
+                return m.getHostPort();
+            }
+        }
+        return port;
+    }
+
+    private boolean check(HealthCheck h, long timeoutMs) throws Exception {
+        String host = master.config.host();
+        switch (h.getType()) {
+            case TCP -> {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress(host, hostPortOf(h.getTcp().getPort())), (int) timeoutMs);
+                    return true;
+                }
+            }
+            case HTTP -> {
+                String scheme = h.getHttp().hasScheme() ? h.getHttp().getScheme() : "http";
+                String path = h.getHttp().hasPath() ? h.getHttp().getPath() : "/";
+                HttpURLConnection c = (HttpURLConnection) URI.create(scheme + "://" + host + ":"
+                    + hostPortOf(h.getHttp().getPort()) + path).toURL().openConnection();
+                c.setConnectTimeout((int) timeoutMs);
+                c.setReadTimeout((int) timeoutMs);
+                try {
+                    int code = c.getResponseCode();
+                    return code >= 200 && code <= 399;
+                } finally {
+                    c.disconnect();
+                }
+            }
+            case COMMAND -> {
+                CommandInfo cmd = h.getCommand();
+                List<String> argv = cmd.getShell() ? List.of("/bin/sh", "-c", cmd.getValue())
+                    : new ArrayList<>(List.of(cmd.getValue()));
+                ProcessBuilder pb = new ProcessBuilder(argv).directory(t.sandbox.toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+                pb.environment().put("PORT", Integer.toString(port));
+                for (Environment.Variable v : cmd.getEnvironment().getVariablesList()) {
+                    pb.environment().put(v.getName(), v.getValue());
+                }
+                Process p = pb.start();
+                if (!p.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly();
+                    return false;
+                }
+                return p.exitValue() == 0;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    private void healthResult(HealthCheck h, long start, boolean ok) {
+        if (!probing()) {
+            return;
+        }
+        if (ok) {
+            consecutiveFailures = 0;
+            if (!Boolean.TRUE.equals(t.healthy)) {
+                everHealthy = true;
+                t.healthy = true;
+                master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
+                    Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, null, null);
+            }
+        } else if (everHealthy || System.nanoTime() - start >= (long) (h.getGracePeriodSeconds() * 1e9)) {
+            consecutiveFailures++;
+            t.healthy = false;
+            master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
+                Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, null, null);
+            if (consecutiveFailures >= h.getConsecutiveFailures()) {
+                LOG.warn("Task {}: {} failed health checks in a row: killing it", t.id(), consecutiveFailures);
+                killedByHealth = true;
+                owner.runner.kill(t, null);
+                return;
+            }
+        }
+        master.schedule(() -> probe(h, start), (long) (h.getIntervalSeconds() * 1e9));
     }
 
     // ------------------------------------------------------------------ any thread

@@ -8,6 +8,8 @@ import io.mesowhisk.mesos.v1.Protos.TaskStatus.Reason;
 import io.mesowhisk.mesos.v1.Protos.TaskStatus.Source;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -106,6 +108,10 @@ final class RuntimeProcesses {
         live.add(p);
         addShutdownHook();
         threads.execute(() -> {
+            if (!portFree(master.config.host(), port)) {
+                p.portInUse();
+                return;
+            }
             try {
                 if (entry.usesNodejsProxy()) {
                     values.put("nodejs-proxy", nodejsProxy().toString());
@@ -142,6 +148,20 @@ final class RuntimeProcesses {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether nothing listens on {@code host:port}. Docker binds a container's host ports when it starts the
+     * container and fails {@code docker run} (exit status 125) when one is taken; here the process would bind it
+     * itself and might only fail after a client reached whoever holds the port.
+     */
+    private static boolean portFree(String host, int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(host, port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** On the master loop: the process could not run; the task fails as a docker run failure does. */

@@ -256,7 +256,9 @@ final class TaskRunner {
         ByteString inspect = ByteString.copyFromUtf8(inspectJson(t, net, pid));
         master.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null, s -> s.setData(inspect));
         armCompletionTimer(t);
-        if (t.info.hasHealthCheck()) {
+        if (t.info.hasHealthCheck() && t.runtime instanceof RuntimeProcess p) {
+            p.checkHealth(); // a real process: probed as the docker executor's checker probes a container
+        } else if (t.info.hasHealthCheck()) {
             // no container runs here, so there is nothing to probe: report healthy once the first check is due
             HealthCheck h = t.info.getHealthCheck();
             master.schedule(() -> {

@@ -350,7 +350,8 @@ public final class SchedulerEngine implements MesosScheduler {
 
     private static TaskView view(TaskRecord r) {
         return new TaskView(r.id, r.name, r.phase, Optional.ofNullable(r.agentId), Optional.ofNullable(r.hostname),
-                r.hostPorts, Optional.ofNullable(r.lastState), r.since, r.unplacedCycles, r.why);
+                r.hostPorts, Optional.ofNullable(r.lastState), Instant.ofEpochMilli(r.sinceMillis), r.unplacedCycles,
+                r.why);
     }
 
     @Override
@@ -722,7 +723,7 @@ public final class SchedulerEngine implements MesosScheduler {
         phaseCounts.incrementAndGet(TaskPhase.PENDING.ordinal());
         pending.put(rec.id, rec);
         Duration timeout = rec.request.launchTimeout().orElse(settings.launchTimeout());
-        rec.launchTimer = schedule(() -> onLaunchTimeout(rec, timeout), timeout);
+        rec.launchDeadlineNanos = System.nanoTime() + timeout.toNanos();
         if (state == State.SUBSCRIBED && !held.isEmpty()) {
             placePending(new ArrayList<>(held.values()), false);
         }
@@ -954,9 +955,7 @@ public final class SchedulerEngine implements MesosScheduler {
             return;
         }
         LOG.info("{}: {} back to pending: {}", name, rec.id, why);
-        rec.agentId = null;
-        rec.hostname = null;
-        rec.hostPorts = List.of();
+        // agent, host and ports stay until the next placement: a late update may show the launch did happen
         rec.placed = null;
         rec.killSent = false;
         rec.why = why;
@@ -1194,10 +1193,15 @@ public final class SchedulerEngine implements MesosScheduler {
         }
         if (!ends(s)) {
             if (rec.phase == TaskPhase.PENDING) {
-                // a status for a task we have not launched (yet again): a late answer to an earlier launch
-                LOG.warn("{}: {} reported {} while pending; killing that copy", name, rec.id, s);
-                killRaw(rec.id, status.hasAgentId() ? status.getAgentId().getValue() : null);
-                return;
+                // an earlier launch we took for failed did reach its agent: keep it rather than launch again
+                LOG.warn("{}: {} reported {} while pending again; the earlier launch on {} stands", name, rec.id, s,
+                        rec.hostname);
+                pending.remove(rec.id);
+                if (status.hasAgentId()) {
+                    rec.agentId = status.getAgentId().getValue();
+                }
+                rec.acceptAnswered = true;
+                setPhase(rec, TaskPhase.LAUNCHING);
             }
             TaskPhase next = phaseOf(s);
             if (next.ordinal() > rec.phase.ordinal()) {
@@ -1231,7 +1235,6 @@ public final class SchedulerEngine implements MesosScheduler {
     }
 
     private void completeLaunch(TaskRecord rec, TaskStatus status) {
-        cancel(rec.launchTimer);
         String fw = frameworkId == null ? "" : frameworkId.getValue();
         String executor = status.hasExecutorId() ? status.getExecutorId().getValue() : rec.id;
         URI url = rec.agentUrl != null ? rec.agentUrl : URI.create("http://" + rec.hostname + ":5051");
@@ -1254,7 +1257,6 @@ public final class SchedulerEngine implements MesosScheduler {
             pending.remove(rec.id);
             setPhase(rec, TaskPhase.TERMINAL);
             rec.lastState = state;
-            cancel(rec.launchTimer);
             cancel(rec.killTimer);
             synchronized (recentlyEnded) {
                 recentlyEnded.put(rec.id, rec);
@@ -1330,7 +1332,7 @@ public final class SchedulerEngine implements MesosScheduler {
             phaseCounts.incrementAndGet(next.ordinal());
         }
         rec.phase = next;
-        rec.since = Instant.now();
+        rec.sinceMillis = System.currentTimeMillis();
     }
 
     private void onUnknownTask(TaskStatus status) {
@@ -1473,10 +1475,11 @@ public final class SchedulerEngine implements MesosScheduler {
         k.timer = schedule(() -> sendRawKill(taskId, agentId, k), settings.killRetryInterval());
     }
 
-    private void onLaunchTimeout(TaskRecord rec, Duration timeout) {
+    private void onLaunchTimeout(TaskRecord rec) {
         if (tasks.get(rec.id) != rec || rec.launch.isDone()) {
             return;
         }
+        Duration timeout = rec.request.launchTimeout().orElse(settings.launchTimeout());
         rec.timedOut = true;
         String message = rec.id + " was not running" + (rec.hasHealthCheck() ? " and healthy" : "") + " within "
                 + timeout + " (phase " + rec.phase + (rec.why.isEmpty() ? "" : ", last: " + rec.why) + ")";
@@ -1536,8 +1539,22 @@ public final class SchedulerEngine implements MesosScheduler {
         }
     }
 
-    /** Once a second: expire held offers, ask about launches Mesos has said nothing about. */
+    /** Once a second: launch timeouts; expire held offers, ask about launches Mesos has said nothing about. */
     private void tick() {
+        long nowNanos = System.nanoTime();
+        List<TaskRecord> late = null;
+        for (TaskRecord r : tasks.values()) {
+            if (r.launchDeadlineNanos != Long.MAX_VALUE && r.launchDeadlineNanos - nowNanos < 0
+                    && !r.launch.isDone()) {
+                if (late == null) {
+                    late = new ArrayList<>();
+                }
+                late.add(r);
+            }
+        }
+        if (late != null) {
+            late.forEach(this::onLaunchTimeout);
+        }
         if (state != State.SUBSCRIBED) {
             return;
         }

@@ -53,6 +53,19 @@ class LifecycleTest {
     }
 
     @Test
+    void aHealthCheckedLaunchCompletesOnlyWhenHealthy() throws Exception {
+        try (MesosEmulator emu = Fixture.emulator(1).start();
+                MesosScheduler s = Fixture.scheduler(emu, FrameworkIdStore.inMemory(), Fixture.settings().build())) {
+            LaunchRequest r = docker("checked").healthCheck(LaunchRequest.HealthCheck.tcp(0).withTiming(
+                    java.time.Duration.ofMillis(300), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1),
+                    3, java.time.Duration.ofSeconds(5))).build();
+            LaunchedTask t = await(s.launch(r));
+            assertEquals(TaskState.TASK_RUNNING, t.lastStatus().getState());
+            assertTrue(t.lastStatus().hasHealthy() && t.lastStatus().getHealthy(), t.lastStatus().toString());
+        }
+    }
+
+    @Test
     void dockerRunAndPullFailuresAreToldApart() throws Exception {
         try (MesosEmulator emu = Fixture.emulator(1).start();
                 MesosScheduler s = Fixture.scheduler(emu, FrameworkIdStore.inMemory(), Fixture.settings().build())) {

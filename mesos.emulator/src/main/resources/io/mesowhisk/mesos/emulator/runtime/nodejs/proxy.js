@@ -5,8 +5,8 @@
  *
  *   node proxy.js [--port N] [--host ADDRESS]      (defaults: $PORT, else 8080; 127.0.0.1)
  *
- * POST /init {"value": {"name", "main", "code", "binary", "env"}} loads the action once (JavaScript source;
- * binary=true, a base64 zip, is refused with a clear error); POST /run {"value": params, "activation_id", ...} calls
+ * POST /init {"value": {"name", "main", "code", "binary", "env"}} loads the action once (JavaScript source, or with
+ * binary=true a base64 zip holding a package.json or index.js); POST /run {"value": params, "activation_id", ...} calls
  * its main with params, sets every other string field as __OW_<FIELD> in the environment, and answers with the
  * result. After each run and after a failed init it writes XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX on a line of its
  * own to stdout and to stderr. When its standard input is a pipe, it ends when the pipe reaches end-of-file (its
@@ -15,6 +15,7 @@
 const http = require('http');
 const path = require('path');
 const fs = require('fs');
+const zlib = require('zlib');
 const { createRequire } = require('module');
 
 const SENTINEL = 'XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX';
@@ -121,6 +122,81 @@ function loadAction(value) {
     return fn;
 }
 
+/**
+ * Writes the entries of a zip archive (stored or deflated; no zip64, no encryption) under dir, as
+ * OpenWhisk's runtime unzips a binary action.
+ */
+function unzip(buffer, dir) {
+    let end = -1;
+    for (let i = buffer.length - 22; i >= Math.max(0, buffer.length - 22 - 0xffff); i--) {
+        if (buffer.readUInt32LE(i) === 0x06054b50) {
+            end = i;
+            break;
+        }
+    }
+    if (end < 0) {
+        throw new Error('the action is not a zip archive');
+    }
+    const count = buffer.readUInt16LE(end + 10);
+    let p = buffer.readUInt32LE(end + 16);
+    if (count === 0xffff || p === 0xffffffff) {
+        throw new Error('zip64 archives are not supported');
+    }
+    for (let n = 0; n < count; n++) {
+        if (buffer.readUInt32LE(p) !== 0x02014b50) {
+            throw new Error('the zip archive\'s central directory is damaged');
+        }
+        const flags = buffer.readUInt16LE(p + 8);
+        const method = buffer.readUInt16LE(p + 10);
+        const size = buffer.readUInt32LE(p + 20);
+        const nameLength = buffer.readUInt16LE(p + 28);
+        const local = buffer.readUInt32LE(p + 42);
+        const name = buffer.toString('utf8', p + 46, p + 46 + nameLength);
+        p += 46 + nameLength + buffer.readUInt16LE(p + 30) + buffer.readUInt16LE(p + 32);
+        const target = path.resolve(dir, name);
+        if (target !== dir && !target.startsWith(dir + path.sep)) {
+            throw new Error('the zip entry ' + name + ' points outside the archive');
+        }
+        if (name.endsWith('/')) {
+            fs.mkdirSync(target, { recursive: true });
+            continue;
+        }
+        if (flags & 1) {
+            throw new Error('the zip entry ' + name + ' is encrypted');
+        }
+        const start = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
+        const data = buffer.subarray(start, start + size);
+        let content;
+        if (method === 0) {
+            content = data;
+        } else if (method === 8) {
+            content = zlib.inflateRawSync(data);
+        } else {
+            throw new Error('the zip entry ' + name + ' uses compression method ' + method
+                + ', not stored (0) or deflate (8)');
+        }
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, content);
+    }
+}
+
+/** A binary action: a base64 zip holding a package.json or an index.js at its root, loaded as a module. */
+function loadArchive(value) {
+    const dir = fs.mkdtempSync(path.join(process.cwd(), 'action-'));
+    unzip(Buffer.from(value.code, 'base64'), dir);
+    if (!fs.existsSync(path.join(dir, 'package.json')) && !fs.existsSync(path.join(dir, 'index.js'))) {
+        throw new Error('Zipped actions must contain either package.json or index.js at the root.');
+    }
+    process.chdir(dir);
+    const main = value.main || 'main';
+    const exported = require(dir);
+    const fn = main.split('.').reduce((o, k) => (o === undefined || o === null ? undefined : o[k]), exported);
+    if (typeof fn !== 'function') {
+        throw new Error("Action entrypoint '" + main + "' is not a function.");
+    }
+    return fn;
+}
+
 function init(value, res) {
     if (state !== 'ready') {
         answer(res, 403, { error: 'Cannot initialize the action more than once.' });
@@ -133,16 +209,12 @@ function init(value, res) {
     }
     state = 'initializing';
     try {
-        if (value.binary === true) {
-            throw new Error('binary (zip) actions are not supported by the emulator\'s Node.js action proxy;'
-                + ' create the action from JavaScript source, or map the image to another runtime command');
-        }
         if (value.env && typeof value.env === 'object') {
             for (const [key, v] of Object.entries(value.env)) {
                 process.env[key] = typeof v === 'string' ? v : JSON.stringify(v);
             }
         }
-        action = loadAction(value);
+        action = value.binary === true ? loadArchive(value) : loadAction(value);
         state = 'initialized';
         answer(res, 200, { OK: true });
     } catch (e) {
