@@ -94,7 +94,13 @@ for f in mesowhisk scr spifly; do
 done
 
 echo "== bundles"
-list=$(client "bundle:list -t 0 -s")
+# Karaf shows "Waiting" while a bundle's DS components are still activating (local mode starts the emulator and a
+# scheduler): wait for the adapter to settle, with a deadline
+deadline=$((SECONDS + 60))
+until list=$(client "bundle:list -t 0 -s") && echo "$list" | grep -qE "Active .*\| mesos.whisk-adapter( |$)"; do
+    [ $SECONDS -lt $deadline ] || break
+    sleep 2
+done
 echo "$list" | grep -E 'mesos\.|jetty|protobuf|gson|jsr-305|spifly|objectweb|felix.scr|slf4j'
 for bsn in mesos.api mesos.scheduler mesos.whisk-adapter org.eclipse.jetty.client org.eclipse.jetty.compression.common \
            com.google.protobuf com.google.protobuf.util org.apache.aries.spifly.dynamic.bundle; do
