@@ -95,7 +95,10 @@ public interface MesosScheduler extends AutoCloseable {
     /** Counters and latency histograms. */
     SchedulerMetrics metrics();
 
-    /** {@link #stop()} and wait for it, at most {@link SchedulerSettings#stopTimeout()}. */
+    /**
+     * {@link #stop()} and wait for it, at most {@link SchedulerSettings#stopTimeout()}. Called on the scheduler's own
+     * thread (from a stage's dependent), it stops without waiting.
+     */
     @Override
     void close();
 

@@ -92,6 +92,7 @@ public final class SchedulerEngine implements MesosScheduler {
     private final FrameworkIdStore idStore;
     private final PlacementEngine placement;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private volatile Thread loopThread;
 
     // configuration (written on the loop; settings read by views too)
     private volatile SchedulerSettings settings;
@@ -188,6 +189,7 @@ public final class SchedulerEngine implements MesosScheduler {
         this.loop = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
+            loopThread = t;
             return t;
         });
         loop.setRemoveOnCancelPolicy(true);
@@ -305,6 +307,11 @@ public final class SchedulerEngine implements MesosScheduler {
 
     @Override
     public void close() {
+        if (Thread.currentThread() == loopThread) {
+            // called from a stage completed by the loop: waiting here would wait for ourselves
+            stop();
+            return;
+        }
         Duration timeout = settings.stopTimeout();
         try {
             stop().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
