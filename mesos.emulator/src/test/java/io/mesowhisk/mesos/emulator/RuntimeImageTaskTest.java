@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -180,6 +181,49 @@ class RuntimeImageTaskTest {
         assertTrue(read("stderr").contains("Error: boom"), read("stderr"));
         assertTrue(read("stderr").contains(SENTINEL), read("stderr"));
         assertTrue(read("stdout").contains(SENTINEL), read("stdout"));
+    }
+
+    @Test
+    void theProxyAnswersAsOpenWhisksNodejsRuntime() throws Exception {
+        start(TestScheduler.oneAgent().defaultRuntimes());
+        Protos.Offer o = s.firstOffer();
+        s.launch(o, actionTask("t", o, IMAGE));
+        s.started("t");
+        assertEquals(500, post("/nothing", "{}").statusCode());
+        HttpResponse<String> bad = post("/init", "{not json");
+        assertEquals(500, bad.statusCode());
+        assertEquals("{\"error\":\"Bad request.\"}", bad.body());
+        assertEquals(403, post("/init", "{\"value\":{\"main\":\"main\"}}").statusCode(), "no code");
+        // what main does is chosen by the parameter "call"
+        String code = "function slow() { console.log('slow started');"
+            + " return new Promise(r => setTimeout(() => r({done: true}), 3000)); }\\n"
+            + "function reject() { return Promise.reject(new TypeError('bad input')); }\\n"
+            + "function number() { return 42; }\\n"
+            + "function main(p) { return {slow, reject, number}[p.call](); }";
+        assertEquals(200, post("/init", "{\"value\":{\"main\":\"main\",\"code\":\"" + code + "\"}}").statusCode());
+
+        HttpResponse<String> rejected = post("/run", "{\"value\":{\"call\":\"reject\"}}");
+        assertEquals(200, rejected.statusCode(), "a rejected promise is an application error");
+        assertTrue(rejected.body().startsWith("{\"error\":{\"name\":\"TypeError\",\"message\":\"bad input\""),
+            rejected.body());
+        HttpResponse<String> number = post("/run", "{\"value\":{\"call\":\"number\"}}");
+        assertEquals(502, number.statusCode());
+        assertEquals("{\"error\":\"The action did not return a dictionary.\"}", number.body());
+        assertEquals(403, post("/run", "{\"value\":[1]}").statusCode(), "parameters that are no object");
+
+        // one activation at a time unless the container's environment has __OW_ALLOW_CONCURRENT=true
+        var slow = TestScheduler.HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hostPort
+            + "/run")).POST(HttpRequest.BodyPublishers.ofString("{\"value\":{\"call\":\"slow\"}}")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        long deadline = System.nanoTime() + TestScheduler.WAIT.toNanos();
+        while (!read("stdout").contains("slow started")) {
+            assertTrue(System.nanoTime() < deadline, "the slow activation never started");
+            Thread.sleep(20);
+        }
+        HttpResponse<String> busy = post("/run", "{\"value\":{\"call\":\"number\"}}");
+        assertEquals(403, busy.statusCode());
+        assertEquals("{\"error\":\"System not ready, status is running.\"}", busy.body());
+        assertEquals("{\"done\":true}", slow.get(TestScheduler.WAIT.toSeconds(), TimeUnit.SECONDS).body());
     }
 
     @Test
@@ -351,6 +395,36 @@ class RuntimeImageTaskTest {
         assertEquals("Container exited with status 143", killed.getMessage());
         assertTrue(killed.hasHealthy() && !killed.getHealthy(), killed.toString());
         awaitGone(pid);
+    }
+
+    @Test
+    void aKillEndsTheWholeProcessTree() throws Exception {
+        String server = "require('http').createServer((q, r) => r.end('up')).listen(+process.env.PORT, '127.0.0.1')";
+        start(TestScheduler.oneAgent().runtime("example/tree",
+            "sh -c \"sleep 600 & exec node -e \\\"" + server + "\\\"\""));
+        Protos.Offer o = s.firstOffer();
+        s.launch(o, actionTask("t", o, "example/tree"));
+        long pid = pid(s.started("t"));
+        java.util.List<ProcessHandle> children = ProcessHandle.of(pid).orElseThrow().children().toList();
+        assertEquals(1, children.size(), "the sleep started before node");
+        kill("t", null);
+        s.ack(s.awaitUpdate("t", TaskState.TASK_KILLING));
+        s.awaitUpdate("t", TaskState.TASK_KILLED);
+        awaitGone(pid);
+        awaitGone(children.get(0).pid());
+    }
+
+    @Test
+    void childrenLeftBehindDieWithTheContainer() throws Exception {
+        // sh ends at once; its child, orphaned, is no longer in its process tree
+        start(TestScheduler.oneAgent().runtime("example/leaves-child", "sh -c 'sleep 600 & echo $!; exit 3'"));
+        Protos.Offer o = s.firstOffer();
+        s.launch(o, actionTask("t", o, "example/leaves-child"));
+        s.ack(s.awaitUpdate("t", TaskState.TASK_STARTING));
+        assertEquals("Container exited with status 3", s.awaitUpdate("t", TaskState.TASK_FAILED).getMessage());
+        Matcher child = Pattern.compile("\"data\":\"(\\d+)\\\\n\"").matcher(read("stdout"));
+        assertTrue(child.find(), read("stdout"));
+        awaitGone(Long.parseLong(child.group(1)));
     }
 
     @Test

@@ -13,6 +13,10 @@ import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -37,6 +41,9 @@ import org.slf4j.LoggerFactory;
 final class RuntimeProcess implements Model.Runtime {
 
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeProcess.class);
+
+    /** The environment variable that marks every process of a container (set by {@link RuntimeProcesses}). */
+    static final String CONTAINER_NAME = "MESOS_CONTAINER_NAME";
 
     private final RuntimeProcesses owner;
     private final Master master;
@@ -370,13 +377,43 @@ final class RuntimeProcess implements Model.Runtime {
         p.descendants().forEach(tree::add);
     }
 
-    /** SIGTERM ({@code force}: SIGKILL) to the process and every process seen in its tree. */
+    /**
+     * Every process that carries this container's {@code MESOS_CONTAINER_NAME} in the environment it started
+     * with: the container's processes, including children whose parent died, which the process tree no longer
+     * leads to (Linux, where {@code /proc/<pid>/environ} tells; a process of another user cannot be read and is no
+     * process of ours).
+     */
+    private void rememberStrays() {
+        Path proc = Path.of("/proc");
+        if (!Files.isDirectory(proc)) {
+            return;
+        }
+        String marker = "\0" + CONTAINER_NAME + "=mesos-" + t.containerId + "\0";
+        try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, "[0-9]*")) {
+            for (Path dir : pids) {
+                try {
+                    String env = "\0" + new String(Files.readAllBytes(dir.resolve("environ")),
+                        StandardCharsets.ISO_8859_1);
+                    if (env.contains(marker)) {
+                        ProcessHandle.of(Long.parseLong(dir.getFileName().toString())).ifPresent(tree::add);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // gone meanwhile, or not ours to read
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("Cannot list /proc: {}", e.toString());
+        }
+    }
+
+    /** SIGTERM ({@code force}: SIGKILL) to the process and every process seen in its tree or its container. */
     void killTree(boolean force) {
         Process p = process;
         if (p == null) {
             return;
         }
         remember(p);
+        rememberStrays();
         for (ProcessHandle h : tree) {
             if (force) {
                 h.destroyForcibly();

@@ -97,12 +97,13 @@ final class RuntimeProcesses {
         values.put("task-id", t.id());
         Map<String, String> env = new HashMap<>();
         env.put("MESOS_SANDBOX", t.sandbox.toString());
-        env.put("MESOS_CONTAINER_NAME", "mesos-" + t.containerId);
         env.put("MESOS_TASK_ID", t.id());
         for (Protos.Environment.Variable v : t.info.getCommand().getEnvironment().getVariablesList()) {
             env.put(v.getName(), v.getValue());
         }
         env.put("PORT", Integer.toString(port));
+        // last: it marks every process of the container, so that none escapes the kill (RuntimeProcess)
+        env.put(RuntimeProcess.CONTAINER_NAME, "mesos-" + t.containerId);
         RuntimeProcess p = new RuntimeProcess(this, t, entry, image, port);
         t.runtime = p;
         live.add(p);
