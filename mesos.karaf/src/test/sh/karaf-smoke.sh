@@ -96,8 +96,9 @@ for f in mesowhisk scr spifly; do
 done
 
 echo "== bundles"
-# A feature is "Started" when its bundles were asked to start; on a loaded machine some are still Starting then, so
-# wait (deadline 120 s) until every bundle we need is Active.
+# A feature is "Started" when its bundles were asked to start; on a loaded machine some are still Starting then, and
+# Karaf shows the adapter "Waiting" while local mode starts the emulator and a scheduler: so wait (deadline 120 s)
+# until every bundle we need is Active.
 required="mesos.api mesos.scheduler mesos.whisk-adapter mesos.emulator org.eclipse.jetty.client
           org.eclipse.jetty.compression.common com.google.protobuf com.google.protobuf.util
           org.apache.aries.spifly.dynamic.bundle"

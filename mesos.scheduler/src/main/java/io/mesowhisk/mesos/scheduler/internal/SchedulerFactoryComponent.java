@@ -10,6 +10,10 @@ import io.mesowhisk.mesos.scheduler.MesosSchedulerFactory;
 import io.mesowhisk.mesos.scheduler.SchedulerMetrics;
 import io.mesowhisk.mesos.scheduler.SchedulerSettings;
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
@@ -30,12 +34,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link MesosSchedulerFactory} service: schedulers wired to the {@link PlacementEngine} service and to a
  * {@link FrameworkIdStore} service when one is registered (read at each {@link #create}), otherwise a file per
- * framework name and role in this bundle's data area. Each scheduler is registered as a {@link MesosScheduler} and a
+ * framework name and role in the directory named by the launch property {@code mesos.scheduler.state.dir}, or in
+ * this bundle's data area when that property is not set. Each scheduler is registered as a {@link MesosScheduler} and a
  * {@link SchedulerMetrics} service until it stops; the schedulers still running when this component deactivates are
  * closed (stream closed, or TEARDOWN if their settings say so).
  */
 @Component(service = MesosSchedulerFactory.class)
 public final class SchedulerFactoryComponent implements MesosSchedulerFactory {
+
+    /**
+     * Launch (framework or system) property: the directory for the framework id files, so that the id survives a
+     * restart of a product whose bundle cache is fresh at every start. Relative paths resolve against the working
+     * directory.
+     */
+    static final String STATE_DIR_PROPERTY = "mesos.scheduler.state.dir";
 
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerFactoryComponent.class);
 
@@ -58,13 +70,7 @@ public final class SchedulerFactoryComponent implements MesosSchedulerFactory {
     public MesosScheduler create(MesosClientConfig client, FrameworkSettings framework, SchedulerSettings settings) {
         FrameworkIdStore store = idStore;
         if (store == null) {
-            File file = context.getDataFile("framework-id-" + fileSafe(framework.name()) + "-"
-                    + fileSafe(framework.role()));
-            if (file == null) {
-                throw new IllegalStateException("the framework has no bundle data area for the framework id file;"
-                        + " register a FrameworkIdStore service");
-            }
-            store = new FileFrameworkIdStore(file.toPath());
+            store = new FileFrameworkIdStore(idFile(context, framework.name(), framework.role()));
         }
         MesosScheduler scheduler = MesosScheduler.builder().client(client).framework(framework).settings(settings)
                 .idStore(store).placementEngine(placement).build();
@@ -100,6 +106,44 @@ public final class SchedulerFactoryComponent implements MesosSchedulerFactory {
             s.close();
             unregister(s);
         }
+    }
+
+    /**
+     * The framework id file of a framework name and role: in the directory named by the launch property
+     * {@value #STATE_DIR_PROPERTY} when it is set (created if missing), else in the bundle's data area.
+     *
+     * @throws IllegalStateException naming the property if its directory cannot be created or is not writable, or
+     *         when neither the property nor a bundle data area is available
+     */
+    static Path idFile(BundleContext context, String name, String role) {
+        String fileName = "framework-id-" + fileSafe(name) + "-" + fileSafe(role);
+        String dirProperty = context.getProperty(STATE_DIR_PROPERTY);
+        if (dirProperty != null && !dirProperty.isBlank()) {
+            Path dir;
+            try {
+                dir = Path.of(dirProperty.trim()).toAbsolutePath();
+            } catch (InvalidPathException e) {
+                throw new IllegalStateException(STATE_DIR_PROPERTY + "=" + dirProperty + " is not a valid path: "
+                        + e.getMessage(), e);
+            }
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException | SecurityException e) {
+                throw new IllegalStateException("cannot create the directory " + dir + " named by "
+                        + STATE_DIR_PROPERTY + " (for the framework id file): " + e, e);
+            }
+            if (!Files.isWritable(dir)) {
+                throw new IllegalStateException("the directory " + dir + " named by " + STATE_DIR_PROPERTY
+                        + " (for the framework id file) is not writable");
+            }
+            return dir.resolve(fileName);
+        }
+        File file = context.getDataFile(fileName);
+        if (file == null) {
+            throw new IllegalStateException("the framework has no bundle data area for the framework id file;"
+                    + " set the launch property " + STATE_DIR_PROPERTY + " or register a FrameworkIdStore service");
+        }
+        return file.toPath();
     }
 
     private static String fileSafe(String s) {
