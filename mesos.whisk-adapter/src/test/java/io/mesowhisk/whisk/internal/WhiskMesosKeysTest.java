@@ -82,8 +82,6 @@ class WhiskMesosKeysTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("needs mesos.constraints' UNLIKE fix (branch perf, 09a6b1e): until it is merged, "
-            + "UNLIKE passes an agent without the attribute")
     void anAgentWithoutTheAttributeFailsUnlike() throws Exception {
         // the old factory's rule: an agent without the attribute fails LIKE and UNLIKE alike
         try (Emulated e = new Emulated(Emulated.cluster().agents(2)

@@ -59,7 +59,11 @@ object MesosContainerFactoryProvider extends ContainerFactoryProvider {
     val deadline = started + settings.startTimeout.toNanos
     def remaining = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))
 
-    val framework = EmbeddedFramework.start(settings.bundleCache.resolve("felix-cache"), Map.empty[String, String].asJava)
+    // the framework id must outlive the bundle cache, which is emptied at every start: kept beside it, so that a
+    // restarted invoker fails over to the same Mesos framework instead of registering a new one
+    val framework = EmbeddedFramework.start(
+      settings.bundleCache.resolve("felix-cache"),
+      Map("mesos.scheduler.state.dir" -> settings.bundleCache.resolve("state").toString).asJava)
     try {
       if (layer.nonEmpty) framework.configure(WhiskMesosConfig.PID, layer.asJava, remaining)
       val whisk = framework.awaitService(classOf[WhiskContainerFactory], remaining)
