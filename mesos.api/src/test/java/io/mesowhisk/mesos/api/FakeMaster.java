@@ -32,7 +32,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * A tiny, purpose-built stand-in for a Mesos master's {@code POST /api/v1/scheduler}, faithful to
- * reference/mesos-api.md §1 (check order, status codes, bodies, headers) for what the client tests need. It does not
+ * Mesos's request handling (check order, status codes, bodies, headers) for what the client tests need. It does not
  * allocate or run anything: the test drives the event stream through {@link Stream}. Masters built with
  * {@link #FakeMaster(FakeMaster)} share one registry of frameworks, as masters of one cluster would after failover.
  */
@@ -206,7 +206,7 @@ final class FakeMaster implements AutoCloseable {
         return true;
     }
 
-    // check order of Master::Http::scheduler (mesos-api.md §1.1)
+    // check order of Master::Http::scheduler
     private boolean handle(Request request, Response response, Callback callback) throws Exception {
         requests.incrementAndGet();
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * mesos-api.md §7.2: the agent's {@code /files/browse|read|download} checked against Mesos's code
+ * As Mesos behaves: the agent's {@code /files/browse|read|download} checked against Mesos's code
  * (src/files/files.cpp {@code FilesProcess::resolve/browse/_download}, src/common/http.cpp {@code model(FileInfo)},
  * src/common/protobuf_utils.cpp {@code createFileInfo}, libprocess process/mime.hpp).
  */

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** mesos-api.md §6.1, §7, §9: command tasks as real processes, sandbox, environment, agent /state and /files. */
+/** As Mesos behaves: command tasks as real processes, sandbox, environment, agent /state and /files. */
 class CommandTaskAndFilesTest {
 
     MesosEmulator emu;

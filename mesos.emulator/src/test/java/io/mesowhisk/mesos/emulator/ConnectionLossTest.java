@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * mesos-api.md §4 "Disconnected vs inactive": libprocess reads every connection, so the master notices a scheduler
+ * As Mesos behaves: libprocess reads every connection, so the master notices a scheduler
  * that closes its SUBSCRIBE connection at once, not at the next write. Heartbeats are an hour apart here, so a
  * master that noticed only when writing would not notice within the test.
  */

@@ -8,7 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
-/** mesos-api.md §1.1 rows 2/2b: non-leaders redirect with a scheme-relative Location, or 503 without a leader. */
+/** As Mesos behaves: non-leaders redirect with a scheme-relative Location, or 503 without a leader. */
 class MultiMasterTest {
 
     private static HttpResponse<String> post(URI master) throws Exception {

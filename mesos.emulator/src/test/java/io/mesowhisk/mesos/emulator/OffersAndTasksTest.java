@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** mesos-api.md §5, §6: offers, ACCEPT validation, status updates with uuid/ack/retry, kill, reconcile, agent loss. */
+/** As Mesos behaves: offers, ACCEPT validation, status updates with uuid/ack/retry, kill, reconcile, agent loss. */
 class OffersAndTasksTest {
 
     MesosEmulator emu;

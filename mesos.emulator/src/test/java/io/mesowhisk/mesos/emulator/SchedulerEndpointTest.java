@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** mesos-api.md §1.1–§1.4, §4: request-processing order, negotiation, RecordIO, subscription semantics. */
+/** As Mesos behaves: request-processing order, negotiation, RecordIO, subscription semantics. */
 class SchedulerEndpointTest {
 
     static MesosEmulator emu;

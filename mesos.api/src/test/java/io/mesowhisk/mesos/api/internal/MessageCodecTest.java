@@ -101,7 +101,7 @@ class MessageCodecTest {
 
     @Test
     void jsonPrintsInt64AsNumericStringsWhichMesosAccepts() {
-        // documented difference: Mesos prints numbers, accepts numbers or numeric strings (mesos-api.md §1.5)
+        // documented difference: Mesos prints numbers, accepts numbers or numeric strings (stout's JSON reader)
         String json = new String(MessageCodec.of(Encoding.JSON).encode(acceptCall()), UTF_8);
         assertTrue(json.contains("\"begin\":\"31000\""), json);
     }

@@ -22,7 +22,7 @@ import java.util.Map;
 
 /**
  * The emulator's own Mesos-style JSON mapping of protobuf messages, written from the behaviour of stout's
- * {@code jsonify}/{@code protobuf::parse} (mesos-api.md §1.5), deliberately independent of any client code.
+ * {@code jsonify}/{@code protobuf::parse}, deliberately independent of any client code.
  *
  * <p>Output: proto field names, enums by name, bytes base64, 64-bit integers as numbers, doubles with a decimal
  * point, set fields plus unset non-deprecated fields that declare an explicit default. Input: unknown fields ignored,

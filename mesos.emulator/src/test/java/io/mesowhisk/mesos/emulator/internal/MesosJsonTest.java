@@ -11,7 +11,7 @@ import io.mesowhisk.mesos.v1.scheduler.Protos.Event;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** mesos-api.md §1.4, §1.5: the emulator's own JSON mapping and RecordIO framing. */
+/** As Mesos behaves: the emulator's own JSON mapping and RecordIO framing. */
 class MesosJsonTest {
 
     @Test
