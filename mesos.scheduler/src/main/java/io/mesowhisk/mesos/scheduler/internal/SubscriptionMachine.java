@@ -1,0 +1,382 @@
+package io.mesowhisk.mesos.scheduler.internal;
+
+import io.mesowhisk.mesos.api.Disconnect;
+import io.mesowhisk.mesos.api.MesosClient;
+import io.mesowhisk.mesos.api.MesosClientConfig;
+import io.mesowhisk.mesos.api.Subscription;
+import io.mesowhisk.mesos.api.SubscriptionListener;
+import io.mesowhisk.mesos.scheduler.FrameworkSettings;
+import io.mesowhisk.mesos.scheduler.LaunchException.Kind;
+import io.mesowhisk.mesos.scheduler.SchedulerMetrics;
+import io.mesowhisk.mesos.scheduler.SchedulerSettings;
+import io.mesowhisk.mesos.scheduler.SchedulerStatus.State;
+import io.mesowhisk.mesos.scheduler.TaskPhase;
+import io.mesowhisk.mesos.v1.Protos.FrameworkID;
+import io.mesowhisk.mesos.v1.Protos.MasterInfo;
+import io.mesowhisk.mesos.v1.Protos.TaskState;
+import io.mesowhisk.mesos.v1.Protos.TaskStatus;
+import io.mesowhisk.mesos.v1.scheduler.Protos.Event;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The subscription state machine: DISCONNECTED → SUBSCRIBING → SUBSCRIBED ⇄ RECONNECTING → STOPPING → STOPPED, every
+ * change through {@link #transition}, checked against {@link #ALLOWED}. It owns the current {@link Subscription},
+ * the one being replaced by a reconfiguration, the framework id and the resubscription backoff, and applies the
+ * subscription's callbacks (subscribed, disconnected, terminated), reconfiguration and stop.
+ *
+ * <p>Confined to the scheduler's event loop thread, except the volatile fields that {@code status()} reads.
+ */
+final class SubscriptionMachine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulerEngine.class); // one logger name for the engine
+
+    /** The transitions there are; staying in a state is not a transition. */
+    static final Map<State, Set<State>> ALLOWED = new EnumMap<>(Map.of(
+            State.DISCONNECTED, EnumSet.of(State.SUBSCRIBING, State.STOPPING),
+            State.SUBSCRIBING, EnumSet.of(State.SUBSCRIBED, State.RECONNECTING, State.STOPPING),
+            State.SUBSCRIBED, EnumSet.of(State.RECONNECTING, State.STOPPING),
+            State.RECONNECTING, EnumSet.of(State.SUBSCRIBING, State.SUBSCRIBED, State.STOPPING),
+            State.STOPPING, EnumSet.of(State.STOPPED),
+            State.STOPPED, EnumSet.noneOf(State.class)));
+
+    private final SchedulerEngine engine;
+    private volatile State state = State.DISCONNECTED;
+    private Subscription current;
+    /** Replaced by a reconfiguration: closed (with its client, if it was ours) once the new one is subscribed. */
+    private Subscription replaced;
+    private MesosClient replacedClient;
+    private volatile FrameworkID frameworkId;
+    private volatile URI leader;
+    private volatile Instant lastEvent;
+    private boolean everSubscribed;
+    private int resubscribeAttempts;
+    private ScheduledFuture<?> resubscribeTimer;
+
+    SubscriptionMachine(SchedulerEngine engine, FrameworkID frameworkId) {
+        this.engine = engine;
+        this.frameworkId = frameworkId;
+    }
+
+    State state() {
+        return state;
+    }
+
+    boolean subscribed() {
+        return state == State.SUBSCRIBED;
+    }
+
+    boolean stopping() {
+        return state == State.STOPPING || state == State.STOPPED;
+    }
+
+    /** The subscription events are taken from, or null between subscriptions. */
+    Subscription current() {
+        return current;
+    }
+
+    FrameworkID frameworkId() {
+        return frameworkId;
+    }
+
+    String frameworkIdText(String none) {
+        FrameworkID id = frameworkId;
+        return id == null ? none : id.getValue();
+    }
+
+    /** The leading master, while subscribed. */
+    Optional<URI> leader() {
+        return state == State.SUBSCRIBED ? Optional.ofNullable(leader) : Optional.empty();
+    }
+
+    Optional<Instant> lastEvent() {
+        return Optional.ofNullable(lastEvent);
+    }
+
+    void eventReceived() {
+        lastEvent = Instant.now();
+    }
+
+    /** The one place the state changes. */
+    private void transition(State next) {
+        State prev = state;
+        if (prev == next) {
+            return;
+        }
+        if (!ALLOWED.get(prev).contains(next)) {
+            throw new IllegalStateException(engine.name + ": no subscription transition " + prev + " -> " + next);
+        }
+        LOG.debug("{}: {} -> {}", engine.name, prev, next);
+        state = next;
+    }
+
+    void subscribe() {
+        resubscribeTimer = null;
+        if (stopping()) {
+            return;
+        }
+        transition(everSubscribed || frameworkId != null && state != State.DISCONNECTED ? State.RECONNECTING
+                : State.SUBSCRIBING);
+        Listener listener = new Listener();
+        Subscription sub = engine.client.subscribe(engine.framework.toFrameworkInfo(Optional.ofNullable(frameworkId)),
+                listener);
+        current = sub;
+        sub.terminated().thenAccept(d -> engine.loop.post(() -> onTerminated(sub, d)));
+    }
+
+    /** Forwards one subscription's callbacks to the loop, tagged with the subscription. */
+    private final class Listener implements SubscriptionListener {
+
+        @Override
+        public void subscribed(Subscription s, Event.Subscribed subscribed) {
+            engine.loop.post(() -> onSubscribed(s, subscribed));
+        }
+
+        @Override
+        public void event(Subscription s, Event event) {
+            engine.loop.post(() -> engine.onEvent(s, event));
+        }
+
+        @Override
+        public void disconnected(Subscription s, Disconnect disconnect) {
+            engine.loop.post(() -> onDisconnected(s, disconnect));
+        }
+    }
+
+    private void onSubscribed(Subscription sub, Event.Subscribed subscribed) {
+        if (sub != current || stopping()) {
+            return;
+        }
+        if (replaced != null) {
+            replaced.close();
+            replaced = null;
+            if (replacedClient != null) {
+                replacedClient.close();
+                replacedClient = null;
+            }
+        }
+        FrameworkID id = subscribed.getFrameworkId();
+        if (frameworkId == null || !frameworkId.getValue().equals(id.getValue())) {
+            LOG.info("{}: registered as framework {}", engine.name, id.getValue());
+        }
+        frameworkId = id;
+        try {
+            engine.idStore.save(id);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: could not save framework id {} in {}: {} (a restart would register anew)", engine.name,
+                    id.getValue(), engine.idStore, e.toString());
+        }
+        leader = leaderOf(subscribed);
+        lastEvent = Instant.now();
+        if (everSubscribed) {
+            engine.metrics.count(SchedulerMetrics.RECONNECTS);
+        }
+        everSubscribed = true;
+        resubscribeAttempts = 0;
+        transition(State.SUBSCRIBED);
+        // offers never survive a (re)subscription; Mesos starts unsuppressed
+        engine.offers.dropHeld();
+        engine.supply.subscribed();
+        engine.reconciler.subscribed();
+        engine.kills.subscribed();
+        engine.supply.start();
+    }
+
+    private URI leaderOf(Event.Subscribed subscribed) {
+        MesosClientConfig clientConfig = engine.clientConfig;
+        String scheme = clientConfig.masters().isEmpty() ? "http" : clientConfig.masters().get(0).getScheme();
+        if (subscribed.hasMasterInfo()) {
+            MasterInfo m = subscribed.getMasterInfo();
+            String host = m.hasAddress() && m.getAddress().hasHostname() ? m.getAddress().getHostname()
+                    : m.hasHostname() ? m.getHostname() : m.hasAddress() ? m.getAddress().getIp() : null;
+            int port = m.hasAddress() && m.getAddress().hasPort() ? m.getAddress().getPort() : m.getPort();
+            if (host != null) {
+                return URI.create(scheme + "://" + host + ":" + port);
+            }
+        }
+        return null;
+    }
+
+    private void onDisconnected(Subscription sub, Disconnect d) {
+        if (sub != current || stopping()) {
+            return;
+        }
+        if (d.reconnecting()) {
+            LOG.warn("{}: {} ({}); mesos.api resubscribes as framework {}", engine.name, d.reason(), d.message(),
+                    frameworkIdText("(new)"));
+            transition(everSubscribed ? State.RECONNECTING : State.SUBSCRIBING);
+            engine.offers.dropHeld();
+        }
+    }
+
+    private void onTerminated(Subscription sub, Disconnect d) {
+        if (sub == replaced) {
+            replaced = null;
+        }
+        if (sub != current || stopping()) {
+            return;
+        }
+        current = null;
+        engine.offers.dropHeld();
+        boolean removed = d.reason() == Disconnect.Reason.TORN_DOWN
+                || d.reason() == Disconnect.Reason.ERROR_EVENT && d.message().contains("has been removed");
+        if (removed) {
+            LOG.error("{}: framework {} was removed by Mesos ({}); its tasks are gone, registering a new framework",
+                    engine.name, frameworkIdText("?"), d.message());
+            frameworkRemoved(d.message());
+        } else {
+            LOG.warn("{}: subscription ended ({}: {}); resubscribing as framework {}", engine.name, d.reason(),
+                    d.message(), frameworkIdText("(new)"));
+        }
+        transition(State.RECONNECTING);
+        scheduleResubscribe();
+    }
+
+    private void scheduleResubscribe() {
+        EventLoop.cancel(resubscribeTimer);
+        long min = engine.clientConfig.backoffMin().toNanos();
+        long max = engine.clientConfig.backoffMax().toNanos();
+        long base = min << Math.min(20, resubscribeAttempts++);
+        long capped = base <= 0 || base > max ? max : base;
+        long delay = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+        resubscribeTimer = engine.loop.schedule(this::subscribe, Duration.ofNanos(delay));
+    }
+
+    private void frameworkRemoved(String message) {
+        try {
+            engine.idStore.clear();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: could not clear the framework id in {}: {}", engine.name, engine.idStore, e.toString());
+        }
+        frameworkId = null;
+        for (TaskRecord r : engine.tasks.all()) {
+            if (r.phase == TaskPhase.PENDING) {
+                continue; // still wanted: launched under the new framework
+            }
+            engine.tasks.end(r, TaskState.TASK_LOST, TaskStatus.Reason.REASON_FRAMEWORK_REMOVED,
+                    "the framework was removed by Mesos: " + message, null);
+        }
+    }
+
+    void reconfigure(MesosClientConfig newClient, FrameworkSettings newFramework, SchedulerSettings newSettings) {
+        if (stopping()) {
+            return;
+        }
+        engine.settings = newSettings;
+        MesosClientConfig clientConfig = engine.clientConfig;
+        boolean clientChanged = !newClient.toString().equals(clientConfig.toString())
+                || !newClient.secret().equals(clientConfig.secret());
+        boolean frameworkChanged = !newFramework.equals(engine.framework);
+        if (!clientChanged && !frameworkChanged) {
+            LOG.info("{}: scheduler settings updated", engine.name);
+            return;
+        }
+        if (clientChanged && !engine.ownsClient) {
+            LOG.warn("{}: the client is shared, its settings cannot change here; only framework and scheduler"
+                    + " settings applied", engine.name);
+            clientChanged = false;
+        }
+        LOG.info("{}: resubscribing as framework {} with new {}{}", engine.name, frameworkIdText("(new)"),
+                clientChanged ? "client settings " : "", frameworkChanged ? "framework settings" : "");
+        engine.framework = newFramework;
+        engine.intake = new OfferIntake(newFramework.role());
+        if (clientChanged) {
+            if (replacedClient != null) {
+                replacedClient.close();
+            }
+            replacedClient = engine.client;
+            engine.clientConfig = newClient;
+            engine.client = MesosClient.create(newClient);
+        }
+        if (current != null) {
+            if (replaced != null) {
+                replaced.close();
+            }
+            replaced = current;
+            current = null;
+        }
+        EventLoop.cancel(resubscribeTimer);
+        subscribe();
+    }
+
+    void stop() {
+        if (stopping()) {
+            return;
+        }
+        boolean teardown = engine.settings.teardownOnStop();
+        LOG.info("{}: stopping ({})", engine.name, teardown ? "TEARDOWN: Mesos kills every task"
+                : "closing the stream; tasks keep running for a failover");
+        Subscription sub = current;
+        boolean subscribed = state == State.SUBSCRIBED && sub != null;
+        transition(State.STOPPING);
+        EventLoop.cancel(resubscribeTimer);
+        engine.reconciler.stop();
+        engine.stopTick();
+        engine.supply.stop();
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
+        engine.offers.stop(subscribed ? sub : null, calls);
+        for (TaskRecord r : engine.tasks.pendingRecords()) {
+            engine.tasks.failLaunch(r, Kind.STOPPED, "the scheduler stopped before the task was placed", null);
+            engine.tasks.end(r, TaskState.TASK_KILLED, null, "the scheduler stopped before the task was launched",
+                    true);
+        }
+        for (TaskRecord r : engine.tasks.live()) {
+            engine.tasks.failLaunch(r, Kind.STOPPED, "the scheduler stopped before the task was running", null);
+        }
+        engine.kills.stopRetrying();
+        CompletableFuture<Void> declined = CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
+        if (teardown && subscribed) {
+            declined.thenCompose(v -> sub.teardown()).whenComplete((v, e) -> engine.loop.post(() -> {
+                if (e != null) {
+                    LOG.warn("{}: TEARDOWN failed: {}", engine.name, e.toString());
+                } else {
+                    try {
+                        engine.idStore.clear();
+                    } catch (RuntimeException ex) {
+                        LOG.warn("{}: could not clear the framework id: {}", engine.name, ex.toString());
+                    }
+                    for (TaskRecord r : engine.tasks.all()) {
+                        engine.tasks.end(r, TaskState.TASK_KILLED, TaskStatus.Reason.REASON_FRAMEWORK_REMOVED,
+                                "the framework was torn down", null);
+                    }
+                }
+                finishStop(sub);
+            }));
+        } else {
+            declined.whenComplete((v, e) -> engine.loop.post(() -> finishStop(sub)));
+        }
+    }
+
+    private void finishStop(Subscription sub) {
+        if (sub != null) {
+            sub.close();
+        }
+        if (replaced != null) {
+            replaced.close();
+        }
+        if (replacedClient != null) {
+            replacedClient.close();
+        }
+        if (engine.ownsClient) {
+            engine.client.close();
+        }
+        engine.kills.stopped();
+        transition(State.STOPPED);
+        LOG.info("{}: stopped", engine.name);
+        engine.loop.shutdown();
+        engine.stopped.complete(null);
+    }
+}
