@@ -301,6 +301,14 @@ final class OfferFlow {
                 } else {
                     tasks.requeue(rec, "the ACCEPT was not sent: " + cause.getMessage());
                 }
+            } else if (cause instanceof Mesos4xxException && staleSubscription(cause.getMessage())) {
+                // the master no longer knows this subscription (it failed over, or our stream was replaced): the
+                // offers died with it and nothing was launched, so the task waits for the next subscription's offers
+                if (rec.killRequested) {
+                    tasks.end(rec, TaskState.TASK_KILLED, null, "killed before its launch reached Mesos", true);
+                } else {
+                    tasks.requeue(rec, "the master no longer knew the subscription: " + cause.getMessage());
+                }
             } else if (cause instanceof Mesos4xxException) {
                 tasks.failLaunch(rec, Kind.LAUNCH_FAILED, "Mesos refused the ACCEPT: " + cause.getMessage(), null);
                 tasks.end(rec, TaskState.TASK_ERROR, null, "Mesos refused the ACCEPT: " + cause.getMessage(),
@@ -311,6 +319,16 @@ final class OfferFlow {
                 engine.reconciler.reconcile(List.of(rec));
             }
         }
+    }
+
+    /**
+     * Whether a 4xx answer says the master does not know the calling subscription any more: Mesos answers a call of a
+     * framework it has not (or no longer) registered with "Framework cannot be found", and a call on a replaced
+     * stream with a stream id mismatch. Such a refusal is about the subscription, not about the launch.
+     */
+    private static boolean staleSubscription(String message) {
+        return message != null && (message.contains("Framework cannot be found")
+                || message.contains("is not subscribed") || message.contains("stream ID"));
     }
 
     // ------------------------------------------------------------------ DECLINE and the held view
