@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs feature mesowhisk into a real, stock Apache Karaf (the apache-karaf tar.gz from the Maven repository)
-# and checks that every bundle is Active, both DS components are ACTIVE, whisk:config answers, and an edit of
-# etc/whisk.mesos.cfg is applied live. mvn verify runs it in mesos.karaf's integration-test phase (it starts a
+# and checks that every bundle is Active, the whisk.mesos service is there, whisk:config answers, a container runs
+# an action in local mode, and an edit of etc/whisk.mesos.cfg is applied live. mvn verify runs it in mesos.karaf's integration-test phase (it starts a
 # Karaf JVM for a minute or two; -Dkaraf.smoke.skip or -DskipTests skips it).
 #
 # By hand, from the project root, after a build of the reactor:
@@ -133,6 +133,23 @@ echo "$out"
 echo "$out" | grep -q 'whisk.mesos configuration 1 (local mode' || fail "whisk:config: unexpected answer"
 echo "$out" | grep -qE '^framework-name +smoke-framework +environment CONFIG_whisk_mesos_frameworkName' \
     || fail "CONFIG_whisk_mesos_frameworkName did not reach whisk.mesos"
+
+echo "== a container in local mode: whisk:create, whisk:init, whisk:run, whisk:destroy"
+# OpenWhisk's Node.js image runs the project's own action proxy as a local node process (the emulator's runtime
+# images); over ssh Karaf prints no return value, hence echo (...)
+out=$(client "echo (whisk:create openwhisk/action-nodejs-v20)")
+echo "$out"
+id=$(echo "$out" | grep -oE 'whisk-[A-Za-z0-9._-]+-[0-9]+-[0-9]+' | head -1)
+[ -n "$id" ] || fail "whisk:create answered no container id"
+out=$(client "echo (whisk:init $id 'function main(p) { return {greeting: \"Hello \" + p.name} }')")
+echo "$out"
+echo "$out" | grep -q '^OK' || fail "whisk:init did not answer OK"
+out=$(client "echo (whisk:run $id '{\"name\":\"Karaf\"}')")
+echo "$out"
+echo "$out" | grep -q 'Hello Karaf' || fail "whisk:run did not answer the action's result"
+out=$(client "echo (whisk:destroy $id)")
+echo "$out"
+echo "$out" | grep -q 'ended TASK_KILLED' || fail "whisk:destroy did not end the container"
 
 echo "== etc/whisk.mesos.cfg, applied live"
 printf 'master-url = http://127.0.0.1:5050\nrole = whisk\n' > "$home/etc/whisk.mesos.cfg"
