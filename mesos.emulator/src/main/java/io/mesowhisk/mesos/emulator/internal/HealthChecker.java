@@ -1,18 +1,10 @@
 package io.mesowhisk.mesos.emulator.internal;
 
 import io.mesowhisk.mesos.emulator.internal.Model.Task;
-import io.mesowhisk.mesos.v1.Protos.CommandInfo;
 import io.mesowhisk.mesos.v1.Protos.HealthCheck;
 import io.mesowhisk.mesos.v1.Protos.TaskState;
 import io.mesowhisk.mesos.v1.Protos.TaskStatus.Reason;
 import io.mesowhisk.mesos.v1.Protos.TaskStatus.Source;
-import java.net.HttpURLConnection;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The agents' containerizers: command tasks run as real child processes in a Mesos-style sandbox;
@@ -63,44 +55,8 @@ final class HealthChecker {
     }
 
     private boolean check(long timeoutMs) throws Exception {
-        String host = master.config.host();
-        switch (h.getType()) {
-            case TCP -> {
-                try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress(host, h.getTcp().getPort()), (int) timeoutMs);
-                    return true;
-                }
-            }
-            case HTTP -> {
-                String scheme = h.getHttp().hasScheme() ? h.getHttp().getScheme() : "http";
-                String path = h.getHttp().hasPath() ? h.getHttp().getPath() : "/";
-                HttpURLConnection c = (HttpURLConnection) URI.create(scheme + "://" + host + ":"
-                    + h.getHttp().getPort() + path).toURL().openConnection();
-                c.setConnectTimeout((int) timeoutMs);
-                c.setReadTimeout((int) timeoutMs);
-                int code = c.getResponseCode();
-                c.disconnect();
-                return code >= 200 && code <= 399;
-            }
-            case COMMAND -> {
-                CommandInfo cmd = h.getCommand();
-                List<String> argv = cmd.getShell() ? List.of("/bin/sh", "-c", cmd.getValue())
-                    : new ArrayList<>(List.of(cmd.getValue()));
-                ProcessBuilder pb = new ProcessBuilder(argv).directory(t.sandbox.toFile())
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD);
-                runner.environment(t, cmd, pb.environment());
-                Process p = pb.start();
-                if (!p.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
-                    p.destroyForcibly();
-                    return false;
-                }
-                return p.exitValue() == 0;
-            }
-            default -> {
-                return false;
-            }
-        }
+        return HealthProbe.probe(h, master.config.host(), port -> port, t.sandbox,
+            env -> runner.environment(t, h.getCommand(), env), timeoutMs);
     }
 
     private void result(boolean ok) {

@@ -1,7 +1,6 @@
 package io.mesowhisk.mesos.emulator.internal;
 
 import io.mesowhisk.mesos.emulator.internal.Model.Task;
-import io.mesowhisk.mesos.v1.Protos.CommandInfo;
 import io.mesowhisk.mesos.v1.Protos.ContainerInfo.DockerInfo;
 import io.mesowhisk.mesos.v1.Protos.Environment;
 import io.mesowhisk.mesos.v1.Protos.HealthCheck;
@@ -9,16 +8,12 @@ import io.mesowhisk.mesos.v1.Protos.TaskState;
 import io.mesowhisk.mesos.v1.Protos.TaskStatus.Reason;
 import io.mesowhisk.mesos.v1.Protos.TaskStatus.Source;
 import java.io.IOException;
-import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -299,49 +294,12 @@ final class RuntimeProcess implements Model.Runtime {
     }
 
     private boolean check(HealthCheck h, long timeoutMs) throws Exception {
-        String host = master.config.host();
-        switch (h.getType()) {
-            case TCP -> {
-                try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress(host, hostPortOf(h.getTcp().getPort())), (int) timeoutMs);
-                    return true;
-                }
+        return HealthProbe.probe(h, master.config.host(), this::hostPortOf, t.sandbox, env -> {
+            env.put("PORT", Integer.toString(port));
+            for (Environment.Variable v : h.getCommand().getEnvironment().getVariablesList()) {
+                env.put(v.getName(), v.getValue());
             }
-            case HTTP -> {
-                String scheme = h.getHttp().hasScheme() ? h.getHttp().getScheme() : "http";
-                String path = h.getHttp().hasPath() ? h.getHttp().getPath() : "/";
-                HttpURLConnection c = (HttpURLConnection) URI.create(scheme + "://" + host + ":"
-                    + hostPortOf(h.getHttp().getPort()) + path).toURL().openConnection();
-                c.setConnectTimeout((int) timeoutMs);
-                c.setReadTimeout((int) timeoutMs);
-                try {
-                    int code = c.getResponseCode();
-                    return code >= 200 && code <= 399;
-                } finally {
-                    c.disconnect();
-                }
-            }
-            case COMMAND -> {
-                CommandInfo cmd = h.getCommand();
-                List<String> argv = cmd.getShell() ? List.of("/bin/sh", "-c", cmd.getValue())
-                    : new ArrayList<>(List.of(cmd.getValue()));
-                ProcessBuilder pb = new ProcessBuilder(argv).directory(t.sandbox.toFile())
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
-                pb.environment().put("PORT", Integer.toString(port));
-                for (Environment.Variable v : cmd.getEnvironment().getVariablesList()) {
-                    pb.environment().put(v.getName(), v.getValue());
-                }
-                Process p = pb.start();
-                if (!p.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
-                    p.destroyForcibly();
-                    return false;
-                }
-                return p.exitValue() == 0;
-            }
-            default -> {
-                return false;
-            }
-        }
+        }, timeoutMs);
     }
 
     private void healthResult(HealthCheck h, long start, boolean ok) {
