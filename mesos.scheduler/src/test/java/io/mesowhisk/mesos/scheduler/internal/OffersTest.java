@@ -1,7 +1,5 @@
 package io.mesowhisk.mesos.scheduler.internal;
 
-import java.util.Optional;
-import io.mesowhisk.mesos.v1.Protos.TaskState;
 import static io.mesowhisk.mesos.scheduler.internal.Fixture.await;
 import static io.mesowhisk.mesos.scheduler.internal.Fixture.awaitSubscribed;
 import static io.mesowhisk.mesos.scheduler.internal.Fixture.awaitTrue;
@@ -23,11 +21,13 @@ import io.mesowhisk.mesos.v1.Protos.FrameworkID;
 import io.mesowhisk.mesos.v1.Protos.Offer;
 import io.mesowhisk.mesos.v1.Protos.OfferID;
 import io.mesowhisk.mesos.v1.Protos.Resource;
+import io.mesowhisk.mesos.v1.Protos.TaskState;
 import io.mesowhisk.mesos.v1.Protos.Value;
 import io.mesowhisk.mesos.v1.scheduler.Protos.Event;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
