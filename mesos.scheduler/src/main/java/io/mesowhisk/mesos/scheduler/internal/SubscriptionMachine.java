@@ -1,6 +1,7 @@
 package io.mesowhisk.mesos.scheduler.internal;
 
 import io.mesowhisk.mesos.api.Disconnect;
+import io.mesowhisk.mesos.api.Mesos4xxException;
 import io.mesowhisk.mesos.api.MesosClient;
 import io.mesowhisk.mesos.api.MesosClientConfig;
 import io.mesowhisk.mesos.api.Subscription;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -340,9 +342,13 @@ final class SubscriptionMachine {
         CompletableFuture<Void> declined = CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
         if (teardown && subscribed) {
             declined.thenCompose(v -> sub.teardown()).whenComplete((v, e) -> engine.loop.post(() -> {
-                if (e != null) {
+                if (e != null && !alreadyRemoved(e)) {
                     LOG.warn("{}: TEARDOWN failed: {}", engine.name, e.toString());
                 } else {
+                    if (e != null) {
+                        // the master answers a call of a framework it no longer has so: the teardown's goal holds
+                        LOG.info("{}: TEARDOWN: the master had already removed the framework", engine.name);
+                    }
                     try {
                         engine.idStore.clear();
                     } catch (RuntimeException ex) {
@@ -378,5 +384,13 @@ final class SubscriptionMachine {
         LOG.info("{}: stopped", engine.name);
         engine.loop.shutdown();
         engine.stopped.complete(null);
+    }
+
+    /** Whether a failed call says the master no longer knows this framework ("Framework cannot be found"). */
+    private static boolean alreadyRemoved(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof Mesos4xxException
+                && String.valueOf(cause.getMessage()).contains("Framework cannot be found");
     }
 }
