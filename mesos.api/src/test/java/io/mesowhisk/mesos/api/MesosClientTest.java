@@ -24,7 +24,10 @@ import io.mesowhisk.mesos.v1.scheduler.Protos.Event;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -170,6 +173,28 @@ class MesosClientTest {
         assertFalse(end.reconnecting());
         assertEquals(end, listener.expect(Disconnect.class));
         assertFalse(s.isSubscribed());
+    }
+
+    @Test
+    void aBurstOfCallsBeyondTheConnectionPoolWaitsForConnectionsInsteadOfFailing() throws Exception {
+        // a framework acknowledges every update and kills tasks in bulk: thousands of calls at once, far more than
+        // the connections to the master (Jetty refused more than 1,024 waiting ones, to be retried seconds later)
+        FakeMaster master = master();
+        RecordingListener listener = new RecordingListener();
+        Subscription s = client(config(master)).subscribe(FRAMEWORK, listener);
+        listener.expect(Event.Subscribed.class);
+        master.nextRequest(); // SUBSCRIBE
+        int burst = 5_000;
+        List<CompletableFuture<Void>> calls = new ArrayList<>(burst);
+        for (int i = 0; i < burst; i++) {
+            calls.add(s.kill(TaskID.newBuilder().setValue("task-" + i).build(), AGENT, null).toCompletableFuture());
+        }
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        Set<String> killed = new HashSet<>();
+        for (int i = 0; i < burst; i++) {
+            killed.add(master.nextRequest().call().getKill().getTaskId().getValue());
+        }
+        assertEquals(burst, killed.size());
     }
 
     @Test

@@ -206,7 +206,7 @@ public class SchedulerBenchmark {
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
     @OperationsPerInvocation(1000)
-    @Warmup(iterations = 2, time = 10)
+    @Warmup(iterations = 4, time = 10) // the Jetty paths on both sides take about 30 s to be compiled
     @Measurement(iterations = 3, time = 10)
     public void launchAndKill1000(Loopback b, Acks acks) throws Exception {
         long before = b.scheduler.metrics().snapshot().counter(SchedulerMetrics.ACKNOWLEDGED);

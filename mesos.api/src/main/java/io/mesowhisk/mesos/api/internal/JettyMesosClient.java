@@ -53,6 +53,8 @@ import org.slf4j.LoggerFactory;
 public final class JettyMesosClient implements MesosClient {
     private static final Logger LOG = LoggerFactory.getLogger(JettyMesosClient.class);
     private static final AtomicInteger CLIENTS = new AtomicInteger();
+    /** Calls waiting for a connection to the master, beyond which a call fails at once (Jetty counts per master). */
+    static final int MAX_QUEUED_CALLS = 1 << 20;
 
     private final MesosClientConfig config;
     private final MessageCodec codec;
@@ -95,6 +97,10 @@ public final class JettyMesosClient implements MesosClient {
         connector.setExecutor(pool);
         HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
         client.setExecutor(pool);
+        // a framework sends its calls in bursts (an ACKNOWLEDGE per update, a KILL per task: thousands at once when
+        // many tasks change together); Jetty's default of 1,024 queued requests rejected the rest, to be retried
+        // by Mesos or by us seconds later. Calls wait for one of the connections instead.
+        client.setMaxRequestsQueuedPerDestination(MAX_QUEUED_CALLS);
         client.setFollowRedirects(false); // 307 is followed here, to learn the leader and bound the chain
         client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "mesowhisk-mesos-api"));
         try {
