@@ -110,15 +110,14 @@ public class OfferIntakeBenchmark {
     /** Offer → OfferView → one placement pass → ACCEPT calls, as the scheduler does it. */
     @Benchmark
     public List<Call> ours() {
-        Map<String, Offer> byId = new HashMap<>(offers.size() * 2);
-        PlacementResult result = oursPlace(byId);
+        PlacementResult result = oursPlace();
         Map<String, List<Assignment>> byAgent = new LinkedHashMap<>();
         for (Assignment a : result.assignments()) {
             byAgent.computeIfAbsent(a.offer().agentId(), k -> new ArrayList<>()).add(a);
         }
         List<Call> calls = new ArrayList<>(byAgent.size());
         for (List<Assignment> group : byAgent.values()) {
-            Offer offer = byId.get(group.get(0).offer().id());
+            Offer offer = (Offer) group.get(0).offer().tag(); // the view is tagged with its offer, as in the scheduler
             List<TaskInfo> infos = new ArrayList<>(group.size());
             Accepts.Carver carver = new Accepts.Carver(offer);
             for (Assignment a : group) {
@@ -138,7 +137,7 @@ public class OfferIntakeBenchmark {
     /** {@link #ours()} without building the calls: offer intake and placement only. */
     @Benchmark
     public PlacementResult oursIntakeAndPlacement() {
-        return oursPlace(new HashMap<>(offers.size() * 2));
+        return oursPlace();
     }
 
     /** {@link #reference()} without building the calls: its reading of the offers and its first-fit loop only. */
@@ -147,11 +146,8 @@ public class OfferIntakeBenchmark {
         return FirstFit.place(offers, specs, ROLE);
     }
 
-    private PlacementResult oursPlace(Map<String, Offer> byId) {
+    private PlacementResult oursPlace() {
         List<OfferView> views = OfferIntake.toViews(offers, ROLE);
-        for (Offer o : offers) {
-            byId.put(o.getId().getValue(), o);   // the scheduler finds each used offer again by its id
-        }
         return engine.place(requests, views, List.of(), PlacementStrategy.BIN_PACK);
     }
 

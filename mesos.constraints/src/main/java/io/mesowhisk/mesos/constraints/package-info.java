@@ -9,7 +9,7 @@
  * values carry Mesos's text form (see {@link Attribute}).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.mesowhisk.mesos.constraints;
 
 import org.osgi.annotation.bundle.Export;

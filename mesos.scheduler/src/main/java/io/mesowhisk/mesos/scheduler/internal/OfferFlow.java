@@ -18,7 +18,6 @@ import io.mesowhisk.mesos.v1.Protos.TaskState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -180,10 +179,8 @@ final class OfferFlow {
             needsRunning |= r.placement.constraints().dependsOnPlacements();
         }
         List<OfferView> views = new ArrayList<>(offers.size());
-        Map<String, OfferEntry> byId = new HashMap<>(offers.size() * 2);
         for (OfferEntry e : offers) {
             views.add(e.view());
-            byId.put(e.view().id(), e);
         }
         List<PlacedTask> running = List.of();
         if (needsRunning) {
@@ -204,7 +201,7 @@ final class OfferFlow {
         }
         Set<String> used = new HashSet<>();
         for (List<PlacementResult.Assignment> group : byAgent.values()) {
-            sendAccept(group, byId, used);
+            sendAccept(group, used);
         }
         if (countCycle) {
             CapacityCheck.countUnplaced(engine, result.unplaced(), views);
@@ -223,19 +220,19 @@ final class OfferFlow {
         return used;
     }
 
-    private void sendAccept(List<PlacementResult.Assignment> group, Map<String, OfferEntry> byId, Set<String> used) {
+    private void sendAccept(List<PlacementResult.Assignment> group, Set<String> used) {
         Map<String, TaskRecord> pending = engine.tasks.pending;
         Map<String, OfferResources> resources = new LinkedHashMap<>();
         List<TaskInfo> infos = new ArrayList<>(group.size());
         List<TaskRecord> launched = new ArrayList<>(group.size());
         for (PlacementResult.Assignment a : group) {
             TaskRecord rec = pending.get(a.task().id());
-            OfferEntry entry = byId.get(a.offer().id());
-            if (rec == null || entry == null) {
+            if (rec == null) {
                 continue;
             }
+            Offer offer = OfferIntake.offerOf(a.offer());
             OfferResources res = resources.computeIfAbsent(a.offer().id(),
-                    k -> new OfferResources(entry.offer(), engine.intake));
+                    k -> new OfferResources(offer, engine.intake));
             TaskInfo info = TaskInfos.build(rec.request, res, a.ports());
             if (info == null) {
                 LOG.warn("{}: offer {} does not hold what placement gave {}; it stays pending", engine.name,
@@ -245,10 +242,10 @@ final class OfferFlow {
             infos.add(info);
             launched.add(rec);
             pending.remove(rec.id);
-            rec.agentId = entry.offer().getAgentId().getValue();
-            rec.hostname = entry.offer().getHostname();
+            rec.agentId = offer.getAgentId().getValue();
+            rec.hostname = offer.getHostname();
             Agents.Agent agent = engine.agents.get(rec.agentId);
-            rec.agentUrl = agent != null && agent.url != null ? agent.url : Agents.agentUrl(entry.offer());
+            rec.agentUrl = agent != null && agent.url != null ? agent.url : Agents.agentUrl(offer);
             rec.hostPorts = a.ports();
             rec.placed = PlacedTask.on(rec.placement.group(), a.offer());
             rec.acceptAnswered = false;

@@ -9,16 +9,21 @@ import io.mesowhisk.mesos.v1.Protos.Value;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Offer intake: one protobuf {@link Offer} to the placement engine's {@link OfferView}. One idea, kept in one place so
  * it can be replaced by a faster converter: sum the cpus, mem and disk scalars and collect the port ranges that this
  * framework's role may use (unreserved {@code *} or reserved for the role; revocable resources skipped), minus the
- * agent's blacklisted ports, and copy the attributes.
+ * agent's blacklisted ports. The attributes are converted only when placement first reads them (most offers of a big
+ * OFFERS event are never tried against a constraint), and the view is tagged with its offer.
  *
  * <p>Stateless and thread-safe.
  */
 public final class OfferIntake {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OfferIntake.class);
 
     private final String role;
 
@@ -86,11 +91,34 @@ public final class OfferIntake {
                 default -> { }
             }
         }
-        b.cpus(cpus).mem(mem).disk(disk);
-        for (int i = 0, n = offer.getAttributesCount(); i < n; i++) {
-            b.attribute(attribute(offer.getAttributes(i)));
+        b.cpus(cpus).mem(mem).disk(disk).tag(offer);
+        if (offer.getAttributesCount() > 0) {
+            b.attributes(() -> attributes(offer));
         }
         return b.build();
+    }
+
+    /** The offer a view was made from by {@link #convert}. */
+    static Offer offerOf(OfferView view) {
+        return (Offer) view.tag();
+    }
+
+    /**
+     * The offer's attributes, for placement; one that cannot be represented is left out (so constraints on it fail,
+     * as on an agent without it): Mesos validates agent attributes, so this takes a master that does not.
+     */
+    private static List<Attribute> attributes(Offer offer) {
+        List<Attribute> out = new ArrayList<>(offer.getAttributesCount());
+        for (int i = 0, n = offer.getAttributesCount(); i < n; i++) {
+            io.mesowhisk.mesos.v1.Protos.Attribute a = offer.getAttributes(i);
+            try {
+                out.add(attribute(a));
+            } catch (IllegalArgumentException e) {
+                LOG.warn("Offer {} from agent {}: attribute '{}' left out: {}", offer.getId().getValue(),
+                        offer.getHostname(), a.getName(), e.getMessage());
+            }
+        }
+        return out;
     }
 
     private static void addRange(OfferView.Builder out, long begin, long end, Set<Integer> blacklist) {
