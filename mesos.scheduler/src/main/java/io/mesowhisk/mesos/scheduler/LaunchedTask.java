@@ -19,9 +19,10 @@ import java.util.concurrent.CompletionStage;
  * @param hostPorts host ports, aligned with {@link LaunchRequest#containerPorts()}
  * @param lastStatus the TASK_RUNNING status that completed the launch (with container status, IP addresses)
  * @param ended completes the moment the task reaches a terminal state, or is reported
- *     LOST/GONE/UNREACHABLE/UNKNOWN; never completes exceptionally (a scheduler stop without teardown leaves it
- *     pending: the task keeps running for a failover). Completing the returned stage yourself has no effect on
- *     the scheduler.
+ *     LOST/GONE/UNREACHABLE/UNKNOWN; never completes exceptionally. A scheduler stop without teardown completes it
+ *     with {@code TASK_UNKNOWN}, not killed by us, and a message saying that the task was left running for a
+ *     failover: the stopped scheduler will report nothing more of it. Completing the returned stage yourself has no
+ *     effect on the scheduler.
  */
 public record LaunchedTask(String taskId, String agentId, String hostname, URI agentUrl, String frameworkId,
         String executorId, List<Integer> hostPorts, TaskStatus lastStatus, CompletionStage<TaskEnd> ended) {

@@ -4,6 +4,7 @@ import io.mesowhisk.mesos.scheduler.LaunchException;
 import io.mesowhisk.mesos.scheduler.LaunchRequest;
 import io.mesowhisk.mesos.scheduler.LaunchedTask;
 import io.mesowhisk.mesos.scheduler.MesosScheduler;
+import io.mesowhisk.mesos.scheduler.SchedulerStatus;
 import io.mesowhisk.whisk.ContainerException;
 import io.mesowhisk.whisk.ContainerRequest;
 import io.mesowhisk.whisk.WhiskContainer;
@@ -155,7 +156,13 @@ final class MesosContainerFactory implements WhiskContainerFactory {
         containers.put(container.id(), container);
         container.terminated().thenAccept(end -> {
             containers.remove(end.containerId());
-            if (!end.destroyed()) {
+            if (end.destroyed()) {
+                return;
+            }
+            SchedulerStatus.State state = scheduler.status().state();
+            if (state == SchedulerStatus.State.STOPPING || state == SchedulerStatus.State.STOPPED) {
+                LOG.info("container {} is no longer ours to follow: {}", end.containerId(), end.message());
+            } else {
                 LOG.warn("container {} ended by itself: {} {} {}", end.containerId(), end.state(),
                         end.reason().orElse(""), end.message());
             }

@@ -16,8 +16,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * Gogo commands over every registered {@link MesosScheduler}: {@code mesos:status}, {@code mesos:tasks},
- * {@code mesos:offers}, {@code mesos:agents}, {@code mesos:metrics}. They return data (records and lists) that the
- * shell formats.
+ * {@code mesos:offers}, {@code mesos:agents}, {@code mesos:metrics}. They return data (records holding the API's
+ * records, for scripts) that print as readable text ({@link SchedulerReports}).
  */
 @Component(service = SchedulerCommands.class, property = {"osgi.command.scope=mesos",
     "osgi.command.function=status", "osgi.command.function=tasks", "osgi.command.function=offers",
@@ -28,37 +28,37 @@ public final class SchedulerCommands {
     private final List<MesosScheduler> schedulers = new CopyOnWriteArrayList<>();
 
     /** Usage: {@code mesos:status} — state, framework id, leader, last heartbeat and tasks per phase of each. */
-    public List<SchedulerStatus> status() {
+    public SchedulerReports.StatusReport status() {
         List<SchedulerStatus> out = new ArrayList<>();
         schedulers.forEach(s -> out.add(s.status()));
-        return out;
+        return new SchedulerReports.StatusReport(out);
     }
 
     /** Usage: {@code mesos:tasks} — every task of every scheduler. */
-    public List<TaskView> tasks() {
+    public SchedulerReports.TaskTable tasks() {
         List<TaskView> out = new ArrayList<>();
         schedulers.forEach(s -> out.addAll(s.tasks()));
-        return out;
+        return new SchedulerReports.TaskTable(out);
     }
 
     /** Usage: {@code mesos:offers} — offers held for quick launches. */
-    public List<HeldOffer> offers() {
+    public SchedulerReports.OfferTable offers() {
         List<HeldOffer> out = new ArrayList<>();
         schedulers.forEach(s -> out.addAll(s.heldOffers()));
-        return out;
+        return new SchedulerReports.OfferTable(out);
     }
 
     /** Usage: {@code mesos:agents} — agents seen in offers. */
-    public List<AgentView> agents() {
+    public SchedulerReports.AgentTable agents() {
         List<AgentView> out = new ArrayList<>();
         schedulers.forEach(s -> out.addAll(s.agents()));
-        return out;
+        return new SchedulerReports.AgentTable(out);
     }
 
     /** Usage: {@code mesos:metrics} — counters and latency histograms of each scheduler. */
-    public List<SchedulerMetrics.Snapshot> metrics() {
+    public SchedulerReports.MetricsReport metrics() {
         List<SchedulerMetrics.Snapshot> out = new ArrayList<>();
         schedulers.forEach(s -> out.add(s.metrics().snapshot()));
-        return out;
+        return new SchedulerReports.MetricsReport(out);
     }
 }

@@ -380,6 +380,12 @@ final class SubscriptionMachine {
             engine.client.close();
         }
         engine.kills.stopped();
+        // without TEARDOWN the tasks keep running for a failover, but this scheduler will say nothing more of them
+        String failover = "the scheduler stopped and will report nothing more of this task; it was left running"
+                + " for a failover of framework " + frameworkIdText("?");
+        for (TaskRecord r : engine.tasks.all()) {
+            engine.tasks.end(r, TaskState.TASK_UNKNOWN, null, failover, false);
+        }
         transition(State.STOPPED);
         LOG.info("{}: stopped", engine.name);
         engine.loop.shutdown();

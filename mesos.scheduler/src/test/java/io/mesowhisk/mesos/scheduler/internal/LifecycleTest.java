@@ -53,6 +53,22 @@ class LifecycleTest {
     }
 
     @Test
+    void aStopWithoutTeardownTellsOwnersTheirTasksWereLeftRunning() throws Exception {
+        try (MesosEmulator emu = Fixture.emulator(1).start()) {
+            MesosScheduler s = Fixture.scheduler(emu, FrameworkIdStore.inMemory(), Fixture.settings().build());
+            LaunchedTask t = await(s.launch(docker("left").build()));
+            await(s.stop());
+            TaskEnd end = await(t.ended());
+            assertEquals(TaskState.TASK_UNKNOWN, end.state());
+            assertFalse(end.killedByUs());
+            assertTrue(end.message().contains("left running for a failover of framework " + t.frameworkId()),
+                    end.message());
+            assertEquals("TASK_RUNNING", Fixture.masterTasks(emu, t.frameworkId()).get(t.taskId()),
+                    "the task itself runs on");
+        }
+    }
+
+    @Test
     void aHealthCheckedLaunchCompletesOnlyWhenHealthy() throws Exception {
         try (MesosEmulator emu = Fixture.emulator(1).start();
                 MesosScheduler s = Fixture.scheduler(emu, FrameworkIdStore.inMemory(), Fixture.settings().build())) {
