@@ -43,6 +43,11 @@ class RuntimeIT {
 
     private final OsgiContext osgi = new OsgiContext();
 
+    @AfterEach
+    void close() {
+        osgi.close();
+    }
+
     /** The product's resolved -runbundles (mesos.app/target/resolved/app.bndrun, embedded in the test bundle). */
     private static Map<String, VersionRange> productRunbundles() throws IOException {
         String resolved;
