@@ -1,7 +1,7 @@
 package org.apache.openwhisk.core.mesos
 
 import java.time.Duration
-import java.util.concurrent.TimeUnit
+import java.util.concurrent.{TimeUnit, TimeoutException}
 
 import scala.jdk.CollectionConverters._
 import scala.util.control.NonFatal
@@ -66,7 +66,15 @@ object MesosContainerFactoryProvider extends ContainerFactoryProvider {
       Map("mesos.scheduler.state.dir" -> settings.bundleCache.resolve("state").toString).asJava)
     try {
       if (layer.nonEmpty) framework.configure(WhiskMesosConfig.PID, layer.asJava, remaining)
-      val whisk = framework.awaitService(classOf[WhiskContainerFactory], remaining)
+      val whisk =
+        try framework.awaitService(classOf[WhiskContainerFactory], remaining)
+        catch {
+          // no factory because the adapter refuses the invoker's whisk.mesos settings: that is the reason to report
+          case e: TimeoutException =>
+            val refusal = framework.configurationRefusal()
+            if (refusal.isEmpty) throw e
+            throw new IllegalStateException(s"${refusal.get} (${e.getMessage})", e)
+        }
       val stopTimeout = Duration.ofSeconds(30)
       lazy val factory: MesosContainerFactory =
         new MesosContainerFactory(whisk, containers, invoker, parameters, apiHost(config), () => stopped(factory, stopTimeout))(
