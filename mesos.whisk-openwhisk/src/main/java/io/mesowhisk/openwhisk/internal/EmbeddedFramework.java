@@ -32,6 +32,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.startlevel.BundleStartLevel;
@@ -175,13 +176,32 @@ public final class EmbeddedFramework {
      * and returns it.
      */
     public <S> S awaitService(Class<S> type, Duration timeout) throws TimeoutException, InterruptedException {
-        ServiceTracker<S, S> tracker = new ServiceTracker<>(context(), type, null);
+        return awaitService(type, null, timeout);
+    }
+
+    /**
+     * Waits for a service of the given class (a shared type) whose properties match the filter (an LDAP filter such
+     * as {@code (whisk.mesos.local-mode=false)}, or null for any), and returns it.
+     *
+     * @throws IllegalArgumentException when the filter is not a valid LDAP filter
+     */
+    public <S> S awaitService(Class<S> type, String filter, Duration timeout)
+            throws TimeoutException, InterruptedException {
+        String what = "(" + Constants.OBJECTCLASS + "=" + type.getName() + ")";
+        ServiceTracker<S, S> tracker;
+        try {
+            tracker = new ServiceTracker<>(context(),
+                    context().createFilter(filter == null ? what : "(&" + what + filter + ")"), null);
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException("not an LDAP filter: " + filter, e);
+        }
         tracker.open();
         // the tracker stays open: closing it would unget the service (the invoker keeps using it until stop())
         S service = tracker.waitForService(Math.max(1, timeout.toMillis()));
         if (service == null) {
             tracker.close();
-            throw new TimeoutException("no " + type.getName() + " service within " + timeout + "; " + diagnostics());
+            throw new TimeoutException("no " + type.getName() + " service" + (filter == null ? "" : " with " + filter)
+                    + " within " + timeout + "; " + diagnostics());
         }
         return service;
     }
