@@ -1,7 +1,6 @@
 package io.mesowhisk.itest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -29,24 +28,28 @@ import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 
 /**
- * The Marathon operator bundle is installed, stopped and started while the framework runs: its operators are usable
- * as soon as it is started, every set using them fails clearly ("operator UNIQUE is not available") while it is
- * stopped, and the same sets heal when it is started again. The bundle jar is embedded in this test bundle
- * ({@code marathon-operators.jar}) and is not part of the run, so "install at runtime" is real.
+ * The Marathon operator bundle of the product is stopped, started, uninstalled and installed again while the
+ * framework runs: its operators are usable as soon as it is started, every set using them fails clearly
+ * ("operator UNIQUE is not available") while it is stopped or gone, and the same sets heal when it is started again.
+ * The bundle is installed again from a copy embedded in this test bundle ({@code marathon-operators.jar}), so
+ * "install at runtime" is real; it is left ACTIVE, as the product runs it.
  */
 class ConstraintOperatorsIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(10);
     private static final String MARATHON = "mesos.constraints.marathon";
+    private static final Set<String> MARATHON_OPERATORS = Set.of("UNIQUE", "CLUSTER", "GROUP_BY", "MAX_PER", "IS");
 
     private final OsgiContext osgi = new OsgiContext();
-    private final List<Bundle> installed = new ArrayList<>();
 
     @AfterEach
     void close() throws Exception {
-        for (Bundle b : installed) {
-            b.uninstall();
+        // whatever happened, the product's operators are back for the next test
+        Bundle b = marathon();
+        if (b == null) {
+            b = installMarathon();
         }
+        b.start();
         osgi.close();
     }
 
@@ -54,12 +57,19 @@ class ConstraintOperatorsIT {
         Await.until(what, DEADLINE, condition);
     }
 
+    private Bundle marathon() {
+        for (Bundle b : osgi.bundleContext().getBundles()) {
+            if (MARATHON.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        return null;
+    }
+
     private Bundle installMarathon() throws Exception {
         try (InputStream in = ConstraintOperatorsIT.class.getResourceAsStream("/marathon-operators.jar")) {
             assertNotNull(in, "marathon-operators.jar must be embedded in the test bundle");
-            Bundle b = osgi.bundleContext().installBundle("itest:" + MARATHON, in);
-            installed.add(b);
-            return b;
+            return osgi.bundleContext().installBundle("itest:" + MARATHON, in);
         }
     }
 
@@ -82,19 +92,18 @@ class ConstraintOperatorsIT {
 
     @Test
     void marathonOperatorsComeAndGoWithTheirBundle() throws Exception {
-        for (Bundle b : osgi.bundleContext().getBundles()) {
-            assertFalse(MARATHON.equals(b.getSymbolicName()), "the Marathon bundle must not be part of the run");
-        }
+        Bundle marathon = marathon();
+        assertNotNull(marathon, "the product runs the Marathon operator bundle");
+        assertEquals(Bundle.ACTIVE, marathon.getState());
         ConstraintCompiler compiler = osgi.service(ConstraintCompiler.class);
         PlacementEngine engine = osgi.service(PlacementEngine.class);
-        await("LIKE and UNLIKE from the core bundle",
-                () -> compiler.availableOperators().containsAll(Set.of("LIKE", "UNLIKE")));
-
-        // before the bundle is installed: a configuration using UNIQUE is rejected, listing what is available
-        ConstraintException rejected = assertThrows(ConstraintException.class,
-                () -> compiler.compile(List.of("hostname UNIQUE"), " "));
-        assertTrue(rejected.getMessage().contains("operator UNIQUE is not available; available operators: LIKE, UNLIKE"),
-                rejected.getMessage());
+        await("LIKE, UNLIKE and the Marathon operators",
+                () -> compiler.availableOperators().containsAll(Set.of("LIKE", "UNLIKE"))
+                        && compiler.availableOperators().containsAll(MARATHON_OPERATORS));
+        ConstraintSet unique = compiler.compile(List.of("zone LIKE [ab]", "hostname UNIQUE"), " ");
+        PlacementResult r = engine.place(tasks(unique, 6), agents(), List.of(), PlacementStrategy.BIN_PACK);
+        assertEquals(4, r.assignments().size(), "one task per agent");
+        assertEquals(4, r.assignments().stream().map(a -> a.offer().hostname()).distinct().count());
 
         List<SortedSet<String>> changes = new ArrayList<>();
         OperatorListener listener = (available, generation) -> {
@@ -104,22 +113,14 @@ class ConstraintOperatorsIT {
         };
         compiler.addListener(listener);
         try {
-            // install + start at runtime: usable at once, no restart of anything else
-            Bundle marathon = installMarathon();
-            marathon.start();
-            await("Marathon operators registered", () -> compiler.availableOperators()
-                    .containsAll(Set.of("UNIQUE", "CLUSTER", "GROUP_BY", "MAX_PER", "IS")));
-            ConstraintSet unique = compiler.compile(List.of("zone LIKE [ab]", "hostname UNIQUE"), " ");
-            PlacementResult r = engine.place(tasks(unique, 6), agents(), List.of(), PlacementStrategy.BIN_PACK);
-            assertEquals(4, r.assignments().size(), "one task per agent");
-            assertEquals(4, r.assignments().stream().map(a -> a.offer().hostname()).distinct().count());
-            synchronized (changes) {
-                assertFalse(changes.isEmpty(), "listeners are told about new operators");
-            }
-
             // stop: never silently ignored, every set using UNIQUE fails clearly
             marathon.stop();
             await("Marathon operators gone", () -> !compiler.availableOperators().contains("UNIQUE"));
+            await("listeners told about operators leaving", () -> {
+                synchronized (changes) {
+                    return changes.stream().anyMatch(available -> !available.contains("UNIQUE"));
+                }
+            });
             assertEquals("constraint 'hostname UNIQUE': operator UNIQUE is not available",
                     unique.problem().orElseThrow());
             PlacementResult stopped = engine.place(tasks(unique, 2), agents(), List.of(), PlacementStrategy.BIN_PACK);
@@ -128,7 +129,8 @@ class ConstraintOperatorsIT {
                     stopped.unplaced().get(0).reason());
             ConstraintException e = assertThrows(ConstraintException.class,
                     () -> compiler.compile(List.of("rack MAX_PER 2"), " "));
-            assertTrue(e.getMessage().contains("operator MAX_PER is not available"), e.getMessage());
+            assertTrue(e.getMessage().contains("operator MAX_PER is not available; available operators: LIKE, UNLIKE"),
+                    e.getMessage());
             // sets without Marathon operators keep working
             ConstraintSet like = compiler.compile(List.of("zone LIKE a"), " ");
             assertEquals(2, engine.place(tasks(like, 2), agents(), List.of(), PlacementStrategy.SPREAD)
@@ -141,6 +143,19 @@ class ConstraintOperatorsIT {
             assertSame(unique, compiler.compile(List.of("zone LIKE [ab]", "hostname UNIQUE"), " "));
             PlacementResult healed = engine.place(tasks(unique, 6), agents(), List.of(), PlacementStrategy.SPREAD);
             assertEquals(4, healed.assignments().size());
+
+            // uninstall, then install at runtime: usable at once, no restart of anything else
+            marathon.uninstall();
+            await("Marathon operators gone with the bundle",
+                    () -> !compiler.availableOperators().contains("UNIQUE"));
+            assertTrue(unique.problem().isPresent());
+            Bundle again = installMarathon();
+            again.start();
+            await("Marathon operators registered by the new bundle",
+                    () -> compiler.availableOperators().containsAll(MARATHON_OPERATORS));
+            assertTrue(unique.problem().isEmpty());
+            assertEquals(4, engine.place(tasks(unique, 6), agents(), List.of(), PlacementStrategy.BIN_PACK)
+                    .assignments().size());
         } finally {
             compiler.removeListener(listener);
         }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mesowhisk.whisk.WhiskMesosConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Dictionary;
@@ -25,7 +27,10 @@ import org.osgi.service.metatype.MetaTypeInformation;
 import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.metatype.ObjectClassDefinition;
 
-/** PID whisk.mesos: described by Metatype, updated live through @Modified, bad updates refused. */
+/**
+ * PID whisk.mesos: described by Metatype, updated live through @Modified (from ConfigAdmin and from the product's
+ * {@code etc/whisk.mesos.cfg}), bad updates refused.
+ */
 class WhiskMesosConfigurationIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -75,6 +80,28 @@ class WhiskMesosConfigurationIT {
         assertEquals(before.getProperty("service.id"), after.getProperty("service.id"),
                 "same service registration: @Modified, not a restart");
         assertSame(config, osgi.service(WhiskMesosConfig.class));
+    }
+
+    @Test
+    void theProductsConfigurationFileAppliesLiveAndItsRemovalWithdrawsIt() throws Exception {
+        // FileInstall as app.bndrun sets it up: etc/ relative to the working directory (under mesos.itest/target/)
+        Path etc = Path.of(osgi.bundleContext().getProperty("felix.fileinstall.dir")).toAbsolutePath();
+        Files.createDirectories(etc);
+        Path file = etc.resolve(WhiskMesosConfig.PID + ".cfg");
+        Supplier<WhiskMesosConfig> config = osgi.current(WhiskMesosConfig.class);
+        Files.writeString(file, "role = from-the-file\nconstraints.0 = hostname UNIQUE\n");
+        try {
+            Await.until("role from-the-file in force", Duration.ofSeconds(20),
+                    () -> config.get().current().role().equals("from-the-file"));
+            assertEquals(List.of("hostname UNIQUE"), config.get().current().constraints(),
+                    "a Marathon operator: the product runs mesos.constraints.marathon");
+            String source = config.get().current().sources().get("role");
+            assertTrue(source.startsWith("ConfigAdmin, file ") && source.endsWith("/whisk.mesos.cfg"), source);
+        } finally {
+            Files.delete(file);
+        }
+        Await.until("the configuration withdrawn with its file", Duration.ofSeconds(20),
+                () -> config.get().current().sources().isEmpty());
     }
 
     @Test

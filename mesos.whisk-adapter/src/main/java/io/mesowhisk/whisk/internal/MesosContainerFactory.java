@@ -5,6 +5,7 @@ import io.mesowhisk.mesos.scheduler.LaunchRequest;
 import io.mesowhisk.mesos.scheduler.LaunchedTask;
 import io.mesowhisk.mesos.scheduler.MesosScheduler;
 import io.mesowhisk.mesos.scheduler.SchedulerStatus;
+import io.mesowhisk.whisk.ContainerEnd;
 import io.mesowhisk.whisk.ContainerException;
 import io.mesowhisk.whisk.ContainerRequest;
 import io.mesowhisk.whisk.WhiskContainer;
@@ -147,26 +148,17 @@ final class MesosContainerFactory implements WhiskContainerFactory {
     private void started(ContainerRequest request, LaunchedTask task, CompletableFuture<WhiskContainer> result) {
         MesosWhiskContainer container;
         try {
-            container = new MesosWhiskContainer(task, request.image(), scheduler, view, http, logIdleWait);
+            container = new MesosWhiskContainer(task, request.image(), scheduler, view, http, logIdleWait,
+                    this::forget);
         } catch (RuntimeException e) {
             scheduler.kill(task.taskId());
             result.completeExceptionally(new ContainerException(startupKind(request), e.getMessage(), e));
             return;
         }
         containers.put(container.id(), container);
-        container.terminated().thenAccept(end -> {
-            containers.remove(end.containerId());
-            if (end.destroyed()) {
-                return;
-            }
-            SchedulerStatus.State state = scheduler.status().state();
-            if (state == SchedulerStatus.State.STOPPING || state == SchedulerStatus.State.STOPPED) {
-                LOG.info("container {} is no longer ours to follow: {}", end.containerId(), end.message());
-            } else {
-                LOG.warn("container {} ended by itself: {} {} {}", end.containerId(), end.state(),
-                        end.reason().orElse(""), end.message());
-            }
-        });
+        if (container.isOver()) { // it ended before it was listed: forget() found nothing to remove
+            containers.remove(container.id());
+        }
         if (stopped.get()) { // cleaned up while it launched
             container.destroy();
             result.completeExceptionally(new ContainerException(ContainerException.Kind.STOPPED,
@@ -175,6 +167,24 @@ final class MesosContainerFactory implements WhiskContainerFactory {
         }
         LOG.info("container {} running for {} at {}", task.taskId(), request.image(), container.address());
         result.complete(container);
+    }
+
+    /**
+     * A container's end, heard before its {@code terminated()} completes: so whoever waits for that (the invoker,
+     * {@code whisk:destroy}) already finds it gone from {@link #containers()}.
+     */
+    private void forget(ContainerEnd end) {
+        containers.remove(end.containerId());
+        if (end.destroyed()) {
+            return;
+        }
+        SchedulerStatus.State state = scheduler.status().state();
+        if (state == SchedulerStatus.State.STOPPING || state == SchedulerStatus.State.STOPPED) {
+            LOG.info("container {} is no longer ours to follow: {}", end.containerId(), end.message());
+        } else {
+            LOG.warn("container {} ended by itself: {} {} {}", end.containerId(), end.state(),
+                    end.reason().orElse(""), end.message());
+        }
     }
 
     private static ContainerException translate(ContainerRequest request, LaunchException e, int attempts) {

@@ -17,11 +17,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * One action container: a running Mesos task with its action proxy on the host port mapped to 8080. Hears of its
- * task's end the moment the scheduler does. Thread-safe.
+ * task's end the moment the scheduler does, and tells its owner ({@code onEnd}) before anyone else: whoever waits
+ * for {@link #terminated()} or {@link #destroy()} finds the owner's bookkeeping done (e.g. the container gone from
+ * the factory's list). Thread-safe.
  */
 final class MesosWhiskContainer implements WhiskContainer {
 
@@ -34,11 +38,17 @@ final class MesosWhiskContainer implements WhiskContainer {
     private final Instant created = Instant.now();
     private final String image;
     private final CompletableFuture<ContainerEnd> terminated = new CompletableFuture<>();
+    private final Consumer<ContainerEnd> onEnd;
+    private final AtomicBoolean ended = new AtomicBoolean();
     private volatile boolean destroying;
 
+    /**
+     * @param onEnd called once with the container's end, before {@link #terminated()} completes; must not block
+     */
     MesosWhiskContainer(LaunchedTask task, String image, MesosScheduler scheduler, Supplier<FactoryView> view,
-            HttpClient http, Duration logIdleWait) {
+            HttpClient http, Duration logIdleWait, Consumer<ContainerEnd> onEnd) {
         this.task = task;
+        this.onEnd = onEnd;
         this.image = image;
         this.scheduler = scheduler;
         this.view = view;
@@ -53,8 +63,21 @@ final class MesosWhiskContainer implements WhiskContainer {
     }
 
     private void ended(TaskEnd end) {
-        terminated.complete(new ContainerEnd(task.taskId(), end.state().name(),
-                end.reason().map(Enum::name), end.message(), destroying || end.killedByUs()));
+        end(new ContainerEnd(task.taskId(), end.state().name(), end.reason().map(Enum::name), end.message(),
+                destroying || end.killedByUs()));
+    }
+
+    /** The one place an end is applied: the owner first, then everyone waiting on {@link #terminated()}. */
+    private void end(ContainerEnd end) {
+        if (ended.compareAndSet(false, true)) {
+            onEnd.accept(end);
+            terminated.complete(end);
+        }
+    }
+
+    /** Whether the end is known (the owner has been told or is being told). */
+    boolean isOver() {
+        return ended.get();
     }
 
     @Override
@@ -147,7 +170,7 @@ final class MesosWhiskContainer implements WhiskContainer {
 
     /** Completes {@link #terminated()} when the scheduler has stopped for good without telling of the task's end. */
     void abandoned(String why) {
-        terminated.complete(new ContainerEnd(task.taskId(), "TASK_UNKNOWN", java.util.Optional.empty(), why, true));
+        end(new ContainerEnd(task.taskId(), "TASK_UNKNOWN", java.util.Optional.empty(), why, true));
     }
 
     @Override

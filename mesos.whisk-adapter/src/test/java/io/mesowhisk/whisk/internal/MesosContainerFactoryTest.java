@@ -63,10 +63,12 @@ class MesosContainerFactoryTest {
             assertEquals(ActionResult.Kind.DEVELOPER_ERROR, await(c.initialize(HELLO, Duration.ofSeconds(30), 1)).kind());
 
             await(c.destroy());
+            // forgotten before destroy() answers: a caller listing the containers next never sees it
+            assertEquals(List.of(), e.factory.containers());
+            assertTrue(e.factory.container(c.id()).isEmpty());
             ContainerEnd end = await(c.terminated());
             assertEquals("TASK_KILLED", end.state());
             assertTrue(end.destroyed());
-            Emulated.until("forgotten by the factory", () -> e.factory.containers().isEmpty());
         }
     }
 
@@ -117,7 +119,7 @@ class MesosContainerFactoryTest {
             assertFalse(end.destroyed());
             assertEquals("TASK_GONE_BY_OPERATOR", end.state(), end.toString());
             assertEquals(Optional.of("REASON_AGENT_REMOVED_BY_OPERATOR"), end.reason());
-            Emulated.until("forgotten by the factory", () -> e.factory.containers().isEmpty());
+            assertEquals(List.of(), e.factory.containers(), "forgotten before its end is told");
         }
     }
 
@@ -164,6 +166,7 @@ class MesosContainerFactoryTest {
             e.factory.cleanup();
             assertTrue(a.terminated().toCompletableFuture().isDone() && b.terminated().toCompletableFuture().isDone());
             assertEquals("TASK_KILLED", await(a.terminated()).state());
+            assertEquals(List.of(), e.factory.containers());
             ContainerException x = assertThrows(ContainerException.class,
                     () -> await(e.factory.createContainer(request(NODEJS).build())));
             assertEquals(ContainerException.Kind.STOPPED, x.kind());

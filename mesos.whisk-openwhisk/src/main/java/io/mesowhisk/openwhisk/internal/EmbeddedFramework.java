@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
@@ -31,6 +32,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.startlevel.BundleStartLevel;
@@ -59,6 +61,8 @@ public final class EmbeddedFramework {
     /** API packages shared between the invoker's class loader and the bundles (exported by the system bundle). */
     public static final List<String> SHARED_PACKAGES = List.of("io.mesowhisk.whisk", "io.mesowhisk.mesos.constraints");
 
+    /** mesos.whisk-adapter's status of the whisk.mesos configuration (what whisk:config shows). */
+    private static final String CONFIG_STATUS = "io.mesowhisk.whisk.internal.ConfigStatus";
     private static final Pattern START_LEVEL = Pattern.compile("startlevel=(\\d+)");
 
     private final Framework framework;
@@ -172,13 +176,32 @@ public final class EmbeddedFramework {
      * and returns it.
      */
     public <S> S awaitService(Class<S> type, Duration timeout) throws TimeoutException, InterruptedException {
-        ServiceTracker<S, S> tracker = new ServiceTracker<>(context(), type, null);
+        return awaitService(type, null, timeout);
+    }
+
+    /**
+     * Waits for a service of the given class (a shared type) whose properties match the filter (an LDAP filter such
+     * as {@code (whisk.mesos.local-mode=false)}, or null for any), and returns it.
+     *
+     * @throws IllegalArgumentException when the filter is not a valid LDAP filter
+     */
+    public <S> S awaitService(Class<S> type, String filter, Duration timeout)
+            throws TimeoutException, InterruptedException {
+        String what = "(" + Constants.OBJECTCLASS + "=" + type.getName() + ")";
+        ServiceTracker<S, S> tracker;
+        try {
+            tracker = new ServiceTracker<>(context(),
+                    context().createFilter(filter == null ? what : "(&" + what + filter + ")"), null);
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException("not an LDAP filter: " + filter, e);
+        }
         tracker.open();
         // the tracker stays open: closing it would unget the service (the invoker keeps using it until stop())
         S service = tracker.waitForService(Math.max(1, timeout.toMillis()));
         if (service == null) {
             tracker.close();
-            throw new TimeoutException("no " + type.getName() + " service within " + timeout + "; " + diagnostics());
+            throw new TimeoutException("no " + type.getName() + " service" + (filter == null ? "" : " with " + filter)
+                    + " within " + timeout + "; " + diagnostics());
         }
         return service;
     }
@@ -210,6 +233,34 @@ public final class EmbeddedFramework {
             throw new IllegalStateException("configuration " + pid + " not applied: " + e, e);
         } finally {
             tracker.close();
+        }
+    }
+
+    /**
+     * Why mesos.whisk-adapter refuses the {@code whisk.mesos} configuration, when it does and no settings are in
+     * force (so no container factory can run): the text {@code whisk:config} shows, naming the key, the value and
+     * its source. Read from the adapter's status service, whose type is private to that bundle, so by name and
+     * reflection (the plug-in's tests fail if it changes). Empty when settings are in force, nothing was refused,
+     * or the adapter is not running.
+     */
+    public Optional<String> configurationRefusal() {
+        ServiceReference<?> reference = context().getServiceReference(CONFIG_STATUS);
+        if (reference == null) {
+            return Optional.empty();
+        }
+        Object status = context().getService(reference);
+        if (status == null) {
+            return Optional.empty();
+        }
+        try {
+            Class<?> type = reference.getBundle().loadClass(CONFIG_STATUS);
+            Optional<?> inForce = (Optional<?>) type.getMethod("inForce").invoke(status);
+            Optional<?> rejection = (Optional<?>) type.getMethod("lastRejection").invoke(status);
+            return inForce.isPresent() ? Optional.empty() : rejection.map(String::valueOf);
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            return Optional.of("(the reason could not be read from " + CONFIG_STATUS + ": " + e + ")");
+        } finally {
+            context().ungetService(reference);
         }
     }
 

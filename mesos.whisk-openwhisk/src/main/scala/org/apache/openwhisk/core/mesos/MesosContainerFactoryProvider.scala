@@ -1,13 +1,13 @@
 package org.apache.openwhisk.core.mesos
 
 import java.time.Duration
-import java.util.concurrent.TimeUnit
+import java.util.concurrent.{TimeUnit, TimeoutException}
 
 import scala.jdk.CollectionConverters._
 import scala.util.control.NonFatal
 
 import io.mesowhisk.openwhisk.internal.EmbeddedFramework
-import io.mesowhisk.whisk.{WhiskContainerFactory, WhiskMesosConfig}
+import io.mesowhisk.whisk.{WhiskContainerFactory, WhiskMesosConfig, WhiskMesosSettings}
 import org.apache.openwhisk.common.Logging
 import org.apache.openwhisk.core.WhiskConfig
 import org.apache.openwhisk.core.containerpool.{ContainerFactory, ContainerFactoryProvider}
@@ -66,7 +66,20 @@ object MesosContainerFactoryProvider extends ContainerFactoryProvider {
       Map("mesos.scheduler.state.dir" -> settings.bundleCache.resolve("state").toString).asJava)
     try {
       if (layer.nonEmpty) framework.configure(WhiskMesosConfig.PID, layer.asJava, remaining)
-      val whisk = framework.awaitService(classOf[WhiskContainerFactory], remaining)
+      val whisk =
+        try {
+          // Until the adapter has read the invoker's layer, the settings in force are the defaults (local mode), and
+          // a factory may run for them that the layer replaces (a master-url in the invoker's files): so wait for
+          // the settings that include the layer, and for the factory of their mode.
+          val inForce = awaitSettings(framework, includingLayer = layer.nonEmpty, remaining)
+          framework.awaitService(classOf[WhiskContainerFactory], s"(whisk.mesos.local-mode=${inForce.localMode})", remaining)
+        } catch {
+          // no factory because the adapter refuses the invoker's whisk.mesos settings: that is the reason to report
+          case e: TimeoutException =>
+            val refusal = framework.configurationRefusal()
+            if (refusal.isEmpty) throw e
+            throw new IllegalStateException(s"${refusal.get} (${e.getMessage})", e)
+        }
       val stopTimeout = Duration.ofSeconds(30)
       lazy val factory: MesosContainerFactory =
         new MesosContainerFactory(whisk, containers, invoker, parameters, apiHost(config), () => stopped(factory, stopTimeout))(
@@ -85,6 +98,36 @@ object MesosContainerFactoryProvider extends ContainerFactoryProvider {
         framework.stop(Duration.ofSeconds(30))
         throw new IllegalStateException(s"the Mesos container factory did not start: ${e.getMessage}", e)
     }
+  }
+
+  /**
+   * The `whisk.mesos` settings in force in the embedded framework; with `includingLayer`, only once they include the
+   * ConfigAdmin layer `instance` gave (a value whose source is ConfigAdmin: the layer holds no key that a system
+   * property or environment variable sets, so each of its values is in force from ConfigAdmin).
+   */
+  private def awaitSettings(framework: EmbeddedFramework, includingLayer: Boolean, timeout: Duration): WhiskMesosSettings = {
+    val deadline = System.nanoTime() + timeout.toNanos
+    var settings: Option[WhiskMesosSettings] = None
+    while (settings.isEmpty) {
+      val context = framework.context()
+      val reference = context.getServiceReference(classOf[WhiskMesosConfig])
+      if (reference != null) {
+        val config = context.getService(reference)
+        try {
+          settings = Option(config)
+            .map(_.current())
+            .filter(s => !includingLayer || s.sources().values().asScala.exists(_.startsWith("ConfigAdmin")))
+        } finally context.ungetService(reference)
+      }
+      if (settings.isEmpty) {
+        if (System.nanoTime() > deadline)
+          throw new TimeoutException(
+            s"no whisk.mesos settings${if (includingLayer) " with the invoker's configuration file values" else ""} " +
+              s"in force within $timeout; ${framework.diagnostics()}")
+        Thread.sleep(10) // a poll interval; the condition decides
+      }
+    }
+    settings.get
   }
 
   /** Stops the embedded framework of this factory (end of `cleanup()`); a later `instance` starts a new one. */
