@@ -61,6 +61,16 @@ public interface MesosScheduler extends AutoCloseable {
     CompletionStage<TaskEnd> kill(String taskId);
 
     /**
+     * The end of a task this scheduler knows: one it launched, one it adopted from an earlier incarnation of the
+     * framework ({@link SchedulerSettings#adoptOrphans()}: no {@link LaunchedTask} describes those), or one that
+     * ended a short while ago. Waits for nothing and changes nothing.
+     *
+     * @return completes as {@link LaunchedTask#ended()} does, or fails with {@link java.util.NoSuchElementException}
+     *     for a task id the scheduler does not know (never had, or ended long ago)
+     */
+    CompletionStage<TaskEnd> ended(String taskId);
+
+    /**
      * Applies new settings. When the masters, credentials, encoding or framework settings changed, the scheduler
      * resubscribes with the same framework id (a new client for new client settings) and keeps every task;
      * otherwise only the scheduler settings change.

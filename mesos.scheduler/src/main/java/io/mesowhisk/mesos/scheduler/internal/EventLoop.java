@@ -33,12 +33,18 @@ final class EventLoop {
         executor.setRemoveOnCancelPolicy(true);
     }
 
-    /** Runs the work on the loop; dropped (logged at debug) once the loop is shut down. */
-    void post(Runnable work) {
+    /**
+     * Runs the work on the loop; dropped (logged at debug) once the loop is shut down.
+     *
+     * @return whether the work was taken (it then runs, even if the loop is shut down meanwhile)
+     */
+    boolean post(Runnable work) {
         try {
             executor.execute(() -> guard(work));
+            return true;
         } catch (RejectedExecutionException e) {
             LOG.debug("{}: stopped, dropping work", name);
+            return false;
         }
     }
 

@@ -94,12 +94,19 @@ final class Reconciler {
         }
     }
 
-    /** Once a second while subscribed: asks about launches (and kills of them) Mesos has said nothing about. */
-    void reconcileSilent() {
+    /**
+     * Once a second while subscribed: asks about launches (and kills of them) Mesos has said nothing about.
+     *
+     * @param unsettled the tasks not yet running as asked or not yet heard of ({@link Tasks#unsettled()})
+     */
+    void reconcileSilent(List<TaskRecord> unsettled) {
         long now = System.nanoTime();
         long quiet = LAUNCHING_RECONCILE_AFTER.toNanos();
         List<TaskRecord> silent = null;
-        for (TaskRecord r : engine.tasks.live()) {
+        for (TaskRecord r : unsettled) {
+            if (engine.tasks.get(r.id) != r) {
+                continue; // ended by the tick's launch timeouts just before
+            }
             if ((r.phase == TaskPhase.LAUNCHING || r.phase == TaskPhase.KILLING && r.lastState == null)
                     && r.acceptAnswered && now - r.lastReconcileNanos > quiet) {
                 if (silent == null) {

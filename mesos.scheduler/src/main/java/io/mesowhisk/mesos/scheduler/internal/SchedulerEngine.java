@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -154,6 +155,35 @@ public final class SchedulerEngine implements MesosScheduler {
         if (loop.isShutdown()) {
             result.complete(new TaskEnd(taskId, TaskState.TASK_UNKNOWN, Optional.empty(),
                     "the scheduler " + name + " is stopped", false));
+        }
+        return result;
+    }
+
+    @Override
+    public CompletionStage<TaskEnd> ended(String taskId) {
+        Objects.requireNonNull(taskId, "taskId");
+        CompletableFuture<TaskEnd> result = new CompletableFuture<>();
+        // on the loop: a task that ends meanwhile moves from the table to the recently ended in one step
+        boolean taken = loop.post(() -> {
+            TaskRecord rec = tasks.get(taskId);
+            if (rec == null) {
+                rec = tasks.recentlyEnded(taskId);
+            }
+            if (rec == null) {
+                result.completeExceptionally(new NoSuchElementException("the scheduler " + name
+                        + " knows no task " + taskId));
+            } else {
+                rec.ended.whenComplete((end, e) -> result.complete(end));
+            }
+        });
+        if (!taken) {
+            TaskRecord rec = tasks.recentlyEnded(taskId);
+            if (rec != null && rec.ended.isDone()) {
+                result.complete(rec.ended.join());
+            } else {
+                result.completeExceptionally(new NoSuchElementException("the scheduler " + name
+                        + " is stopped and knows no task " + taskId));
+            }
         }
         return result;
     }
@@ -295,8 +325,9 @@ public final class SchedulerEngine implements MesosScheduler {
     /** Once a second: launch timeouts; expire held offers, ask about launches Mesos has said nothing about. */
     private void tick() {
         long nowNanos = System.nanoTime();
+        List<TaskRecord> unsettled = tasks.unsettled();
         List<TaskRecord> late = null;
-        for (TaskRecord r : tasks.live()) {
+        for (TaskRecord r : unsettled) {
             if (r.launchDeadlineNanos != Long.MAX_VALUE && r.launchDeadlineNanos - nowNanos < 0
                     && !r.launch.isDone()) {
                 if (late == null) {
@@ -312,7 +343,7 @@ public final class SchedulerEngine implements MesosScheduler {
             return;
         }
         offers.expireHeld();
-        reconciler.reconcileSilent();
+        reconciler.reconcileSilent(unsettled);
     }
 
     /** Stopping: no more ticks. */

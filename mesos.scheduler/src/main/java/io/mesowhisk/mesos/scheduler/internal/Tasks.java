@@ -13,10 +13,13 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.slf4j.Logger;
@@ -42,6 +45,13 @@ final class Tasks {
     final ConcurrentHashMap<String, TaskRecord> records = new ConcurrentHashMap<>();
     /** The tasks waiting for an offer, in arrival order. */
     final LinkedHashMap<String, TaskRecord> pending = new LinkedHashMap<>();
+    /**
+     * Tasks that may still need the one-second tick: launched by us and not yet running as asked (a launch timeout
+     * can strike), or not yet heard of from Mesos (a silent launch or kill is reconciled). Running tasks leave it,
+     * so the tick costs nothing per running task: at 100,000 of them a scan of all tasks every second held up
+     * launches for milliseconds.
+     */
+    private final Set<TaskRecord> unsettled = new HashSet<>();
     private final LinkedHashMap<String, TaskRecord> recentlyEnded = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, TaskRecord> eldest) {
@@ -103,7 +113,22 @@ final class Tasks {
         records.put(rec.id, rec);
         phaseCounts.incrementAndGet(TaskPhase.PENDING.ordinal());
         pending.put(rec.id, rec);
+        unsettled.add(rec);
         return true;
+    }
+
+    /** The live tasks the tick must look at (see {@link #unsettled}); those settled meanwhile are dropped here. */
+    List<TaskRecord> unsettled() {
+        List<TaskRecord> out = new ArrayList<>();
+        for (Iterator<TaskRecord> it = unsettled.iterator(); it.hasNext();) {
+            TaskRecord r = it.next();
+            if (r.launch.isDone() && r.lastState != null) {
+                it.remove();
+            } else {
+                out.add(r);
+            }
+        }
+        return out;
     }
 
     /** The one place a phase changes. */
@@ -244,6 +269,7 @@ final class Tasks {
     void end(TaskRecord rec, TaskState state, TaskStatus.Reason reason, String message, boolean byUs) {
         if (records.remove(rec.id, rec)) {
             pending.remove(rec.id);
+            unsettled.remove(rec);
             setPhase(rec, TaskPhase.TERMINAL);
             rec.lastState = state;
             EventLoop.cancel(rec.killTimer);

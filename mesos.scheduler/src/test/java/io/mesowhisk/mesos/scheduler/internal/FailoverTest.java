@@ -6,6 +6,8 @@ import static io.mesowhisk.mesos.scheduler.internal.Fixture.awaitTrue;
 import static io.mesowhisk.mesos.scheduler.internal.Fixture.docker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mesowhisk.mesos.emulator.MesosEmulator;
@@ -23,8 +25,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -141,9 +146,16 @@ class FailoverTest {
                         .filter(v -> v.phase() == TaskPhase.RUNNING).map(TaskView::taskId)
                         .collect(Collectors.toSet()).equals(ids), () -> second.tasks().toString());
                 assertEquals(fw, second.status().frameworkId().orElseThrow());
-                // adopted tasks are ours: they can be killed
+                // adopted tasks are ours: their ends can be followed, and they can be killed
                 String one = ids.iterator().next();
+                CompletionStage<TaskEnd> adoptedEnd = second.ended(one);
+                assertFalse(adoptedEnd.toCompletableFuture().isDone());
                 assertEquals(TaskState.TASK_KILLED, await(second.kill(one)).state());
+                assertEquals(TaskState.TASK_KILLED, await(adoptedEnd).state());
+                assertEquals(TaskState.TASK_KILLED, await(second.ended(one)).state(), "recently ended");
+                assertInstanceOf(NoSuchElementException.class, assertThrows(ExecutionException.class,
+                        () -> second.ended("no-such-task").toCompletableFuture().get(60, TimeUnit.SECONDS))
+                        .getCause());
             }
             Map<String, String> master = Fixture.masterTasks(emu, fw);
             assertEquals(4, master.values().stream().filter("TASK_RUNNING"::equals).count(), master.toString());
