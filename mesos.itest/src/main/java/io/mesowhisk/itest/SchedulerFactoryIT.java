@@ -57,16 +57,22 @@ class SchedulerFactoryIT {
             Object command = osgi.bundleContext().getService(commands[0]);
             Await.until("mesos:status lists the scheduler", Duration.ofSeconds(10), () -> {
                 try {
-                    List<?> status = (List<?>) command.getClass().getMethod("status").invoke(command);
-                    return status.stream().anyMatch(o -> o instanceof SchedulerStatus st
+                    // data for scripts (the API's records), printed as text for the operator
+                    Object report = command.getClass().getMethod("status").invoke(command);
+                    List<?> status = (List<?>) report.getClass().getMethod("schedulers").invoke(report);
+                    return report instanceof CharSequence text && text.toString().contains(t.frameworkId())
+                            && status.stream().anyMatch(o -> o instanceof SchedulerStatus st
                             && st.state() == SchedulerStatus.State.SUBSCRIBED
                             && st.frameworkId().equals(Optional.of(t.frameworkId())));
                 } catch (ReflectiveOperationException e) {
                     throw new AssertionError(e);
                 }
             });
-            List<?> tasks = (List<?>) command.getClass().getMethod("tasks").invoke(command);
+            Object table = command.getClass().getMethod("tasks").invoke(command);
+            List<?> tasks = (List<?>) table.getClass().getMethod("tasks").invoke(table);
             assertEquals(1, tasks.size(), tasks.toString());
+            assertTrue(table.toString().lines().anyMatch(l -> l.startsWith(t.taskId()) && l.contains("RUNNING")),
+                    table.toString());
 
             s.stop().toCompletableFuture().get(60, TimeUnit.SECONDS);
             Await.until("unregistered after stop", Duration.ofSeconds(10), () -> {

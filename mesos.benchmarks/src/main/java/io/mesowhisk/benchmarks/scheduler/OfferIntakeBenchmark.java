@@ -49,7 +49,8 @@ import org.openjdk.jmh.annotations.State;
  * and builds the same ACCEPT calls.</li>
  * </ul>
  * Both build their calls with the same {@link Accepts} code, so the difference is offer intake plus placement;
- * {@link #oursIntakeAndPlacement} and {@link #referenceIntakeAndPlacement} measure that part alone. The
+ * {@link #oursIntakeAndPlacement} and {@link #referenceIntakeAndPlacement} measure that part alone, and
+ * {@link #oursIntake} and {@link #oursPlacement} our two halves of it. The
  * workload: agents with cpus 8, mem 32768, disk 100000, ports 31000-31999 (allocated to the framework's role), every
  * fifth also with 2 cpus and 4096 mem statically reserved for another role (which neither may use), and attributes
  * zone (TEXT), rack (TEXT), pool (TEXT) and gen (SCALAR); tasks of 0.25 cpu, 256 MB and 1 host port for a docker
@@ -71,6 +72,7 @@ public class OfferIntakeBenchmark {
     static final String ROLE = "whisk";
 
     private List<Offer> offers;
+    private List<OfferView> views;
     private List<Spec> specs;
     private List<TaskRequest> requests;
     private Map<String, Spec> specById;
@@ -92,6 +94,7 @@ public class OfferIntakeBenchmark {
             specById.put(s.id(), s);
             requests.add(TaskRequest.builder(s.id()).cpus(s.cpus()).mem(s.mem()).ports(s.ports()).build());
         }
+        views = OfferIntake.toViews(offers, ROLE);
         List<Call> ours = ours();
         List<Call> reference = reference();
         int oursTasks = launched(ours);
@@ -138,6 +141,18 @@ public class OfferIntakeBenchmark {
     @Benchmark
     public PlacementResult oursIntakeAndPlacement() {
         return oursPlace();
+    }
+
+    /** Offer intake alone: every protobuf offer to an {@link OfferView}. */
+    @Benchmark
+    public List<OfferView> oursIntake() {
+        return OfferIntake.toViews(offers, ROLE);
+    }
+
+    /** Placement alone, over views converted once in the setup. */
+    @Benchmark
+    public PlacementResult oursPlacement() {
+        return engine.place(requests, views, List.of(), PlacementStrategy.BIN_PACK);
     }
 
     /** {@link #reference()} without building the calls: its reading of the offers and its first-fit loop only. */
