@@ -5,7 +5,7 @@
  * adapts to OpenWhisk's Scala SPI.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package io.mesowhisk.whisk;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,5 +1,6 @@
 package io.mesowhisk.whisk.internal;
 
+import io.mesowhisk.whisk.WhiskConfigStatus;
 import io.mesowhisk.whisk.WhiskMesosSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,11 +15,11 @@ import org.osgi.service.component.annotations.Reference;
         property = {"osgi.command.scope=whisk", "osgi.command.function=config"})
 public final class ConfigCommand {
 
-    private final ConfigStatus status;
+    private final WhiskConfigStatus status;
 
     /** Constructor injection of the static reference. */
     @Activate
-    public ConfigCommand(@Reference ConfigStatus status) {
+    public ConfigCommand(@Reference WhiskConfigStatus status) {
         this.status = status;
     }
 
@@ -27,7 +28,7 @@ public final class ConfigCommand {
         return report(status);
     }
 
-    static ConfigReport report(ConfigStatus status) {
+    static ConfigReport report(WhiskConfigStatus status) {
         Optional<WhiskMesosSettings> settings = status.inForce();
         List<Row> rows = new ArrayList<>();
         settings.ifPresent(s -> {

@@ -4,6 +4,7 @@ import io.mesowhisk.mesos.constraints.ConstraintCompiler;
 import io.mesowhisk.mesos.constraints.ConstraintConfiguration;
 import io.mesowhisk.mesos.constraints.ConstraintException;
 import io.mesowhisk.mesos.constraints.OperatorListener;
+import io.mesowhisk.whisk.WhiskConfigStatus;
 import io.mesowhisk.whisk.WhiskMesosConfig;
 import io.mesowhisk.whisk.WhiskMesosSettings;
 import io.mesowhisk.whisk.internal.OpenWhiskEnvironment.Sourced;
@@ -50,10 +51,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The environment and system properties are read once, at activation.
  */
-@Component(service = ConfigStatus.class, configurationPid = WhiskMesosConfig.PID,
+@Component(service = WhiskConfigStatus.class, configurationPid = WhiskMesosConfig.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 @Designate(ocd = WhiskMesosConfigDefinition.class)
-public final class WhiskMesosConfigComponent implements WhiskMesosConfig, OperatorListener, ConfigStatus {
+public final class WhiskMesosConfigComponent implements WhiskMesosConfig, OperatorListener, WhiskConfigStatus {
 
     private static final Logger LOG = LoggerFactory.getLogger(WhiskMesosConfigComponent.class);
 

@@ -1,5 +1,6 @@
 package io.mesowhisk.openwhisk.internal;
 
+import io.mesowhisk.whisk.WhiskConfigStatus;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,8 +62,6 @@ public final class EmbeddedFramework {
     /** API packages shared between the invoker's class loader and the bundles (exported by the system bundle). */
     public static final List<String> SHARED_PACKAGES = List.of("io.mesowhisk.whisk", "io.mesowhisk.mesos.constraints");
 
-    /** mesos.whisk-adapter's status of the whisk.mesos configuration (what whisk:config shows). */
-    private static final String CONFIG_STATUS = "io.mesowhisk.whisk.internal.ConfigStatus";
     private static final Pattern START_LEVEL = Pattern.compile("startlevel=(\\d+)");
 
     private final Framework framework;
@@ -239,26 +238,21 @@ public final class EmbeddedFramework {
     /**
      * Why mesos.whisk-adapter refuses the {@code whisk.mesos} configuration, when it does and no settings are in
      * force (so no container factory can run): the text {@code whisk:config} shows, naming the key, the value and
-     * its source. Read from the adapter's status service, whose type is private to that bundle, so by name and
-     * reflection (the plug-in's tests fail if it changes). Empty when settings are in force, nothing was refused,
-     * or the adapter is not running.
+     * its source, read from the adapter's {@link WhiskConfigStatus} service. Empty when settings are in force,
+     * nothing was refused, or the adapter is not running.
      */
     public Optional<String> configurationRefusal() {
-        ServiceReference<?> reference = context().getServiceReference(CONFIG_STATUS);
+        // a shared API package: the invoker's side and the embedded bundles see the same WhiskConfigStatus type
+        ServiceReference<WhiskConfigStatus> reference = context().getServiceReference(WhiskConfigStatus.class);
         if (reference == null) {
             return Optional.empty();
         }
-        Object status = context().getService(reference);
+        WhiskConfigStatus status = context().getService(reference);
         if (status == null) {
             return Optional.empty();
         }
         try {
-            Class<?> type = reference.getBundle().loadClass(CONFIG_STATUS);
-            Optional<?> inForce = (Optional<?>) type.getMethod("inForce").invoke(status);
-            Optional<?> rejection = (Optional<?>) type.getMethod("lastRejection").invoke(status);
-            return inForce.isPresent() ? Optional.empty() : rejection.map(String::valueOf);
-        } catch (ReflectiveOperationException | ClassCastException e) {
-            return Optional.of("(the reason could not be read from " + CONFIG_STATUS + ": " + e + ")");
+            return status.inForce().isPresent() ? Optional.empty() : status.lastRejection();
         } finally {
             context().ungetService(reference);
         }
