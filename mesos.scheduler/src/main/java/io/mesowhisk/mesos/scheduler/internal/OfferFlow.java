@@ -82,8 +82,9 @@ final class OfferFlow {
 
     /** A task was added: placed at once on held offers, else offers are asked for. */
     void launched(TaskRecord rec) {
-        if (engine.subscription.subscribed() && !held.isEmpty()) {
-            placePending(new ArrayList<>(held.values()), false);
+        if (engine.subscription.subscribed() && !held.isEmpty()
+                && !placePending(new ArrayList<>(held.values()), false).isEmpty()) {
+            publishHeld(); // the offers used are no longer held
         }
         if (rec.phase == TaskPhase.PENDING) {
             engine.supply.requestOffers();

@@ -107,10 +107,13 @@ class OffersTest {
             // allocation runs only when triggered: the first offer comes when the framework is added
             awaitTrue("an offer held", () -> !s.heldOffers().isEmpty());
             long received = s.metrics().snapshot().counter(SchedulerMetrics.OFFERS_RECEIVED);
+            String heldId = s.heldOffers().get(0).offerId();
             LaunchedTask t = await(s.launch(docker("instant").build()));
             assertEquals(received, s.metrics().snapshot().counter(SchedulerMetrics.OFFERS_RECEIVED),
                     "launched from the held offer, no new offer needed");
             assertEquals(emu.agentId(0), t.agentId());
+            assertTrue(s.heldOffers().stream().noneMatch(o -> o.offerId().equals(heldId)),
+                    "the offer used is no longer listed as held: " + s.heldOffers());
             await(s.stop());
             assertTrue(s.heldOffers().isEmpty());
         }
