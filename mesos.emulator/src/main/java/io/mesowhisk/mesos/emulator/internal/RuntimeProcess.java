@@ -3,7 +3,6 @@ package io.mesowhisk.mesos.emulator.internal;
 import io.mesowhisk.mesos.emulator.internal.Model.Task;
 import io.mesowhisk.mesos.v1.Protos.ContainerInfo.DockerInfo;
 import io.mesowhisk.mesos.v1.Protos.Environment;
-import io.mesowhisk.mesos.v1.Protos.HealthCheck;
 import io.mesowhisk.mesos.v1.Protos.TaskState;
 import io.mesowhisk.mesos.v1.Protos.TaskStatus.Reason;
 import io.mesowhisk.mesos.v1.Protos.TaskStatus.Source;
@@ -56,8 +55,6 @@ final class RuntimeProcess implements Model.Runtime {
     private boolean destroyed;
     private boolean running;
     private ScheduledFuture<?> forceKill;
-    private int consecutiveFailures;
-    private boolean everHealthy;
     private boolean killedByHealth;
 
     RuntimeProcess(RuntimeProcesses owner, Task t, RuntimeImages.Entry entry, String image, int port) {
@@ -248,40 +245,17 @@ final class RuntimeProcess implements Model.Runtime {
 
     /**
      * On the master loop, once RUNNING: probes the process as the docker executor's health checker probes a
-     * container (docs/health-checks.md): a TCP connect or an HTTP GET on the check's port, a container port mapped
-     * to its host port as the checker reaches it inside the container's network, or a COMMAND check run as a
-     * local shell command in the sandbox. Failures in the grace period before the first success do not count;
-     * {@code consecutive_failures} failures kill the task, whose terminal update then says {@code healthy=false}.
+     * container: a TCP connect or an HTTP GET on the check's port, a container port reached at the host port it is
+     * mapped to (as the checker reaches it inside the container's network), or a COMMAND check run as a local shell
+     * command in the sandbox with the container's {@code PORT}.
      */
     void checkHealth() {
-        HealthCheck h = t.info.getHealthCheck();
-        long start = System.nanoTime();
-        master.schedule(() -> probe(h, start), (long) (h.getDelaySeconds() * 1e9));
-    }
-
-    private boolean probing() {
-        return !destroyed && running && t.agentState == TaskState.TASK_RUNNING && t.life.startedUnkilled();
-    }
-
-    private void probe(HealthCheck h, long start) {
-        if (!probing()) {
-            return;
-        }
-        long timeoutMs = Math.max(1, (long) (h.getTimeoutSeconds() * 1000));
-        try {
-            owner.threads.execute(() -> {
-                boolean ok;
-                try {
-                    ok = check(h, timeoutMs);
-                } catch (Exception e) {
-                    ok = false;
-                }
-                boolean result = ok;
-                onLoop(() -> healthResult(h, start, result));
-            });
-        } catch (RejectedExecutionException e) {
-            // the emulator is closing
-        }
+        new HealthChecker(master, owner.runner, t, new HealthChecker.Target(owner.threads, this::hostPortOf, env -> {
+            env.put("PORT", Integer.toString(port));
+            for (Environment.Variable v : t.info.getHealthCheck().getCommand().getEnvironment().getVariablesList()) {
+                env.put(v.getName(), v.getValue());
+            }
+        }, () -> !destroyed && running, () -> killedByHealth = true)).start();
     }
 
     private int hostPortOf(int port) {
@@ -291,42 +265,6 @@ final class RuntimeProcess implements Model.Runtime {
             }
         }
         return port;
-    }
-
-    private boolean check(HealthCheck h, long timeoutMs) throws Exception {
-        return HealthProbe.probe(h, master.config.host(), this::hostPortOf, t.sandbox, env -> {
-            env.put("PORT", Integer.toString(port));
-            for (Environment.Variable v : h.getCommand().getEnvironment().getVariablesList()) {
-                env.put(v.getName(), v.getValue());
-            }
-        }, timeoutMs);
-    }
-
-    private void healthResult(HealthCheck h, long start, boolean ok) {
-        if (!probing()) {
-            return;
-        }
-        if (ok) {
-            consecutiveFailures = 0;
-            if (!Boolean.TRUE.equals(t.healthy)) {
-                everHealthy = true;
-                t.healthy = true;
-                master.updates.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
-                    Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, null, null);
-            }
-        } else if (everHealthy || System.nanoTime() - start >= (long) (h.getGracePeriodSeconds() * 1e9)) {
-            consecutiveFailures++;
-            t.healthy = false;
-            master.updates.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR,
-                Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, null, null);
-            if (consecutiveFailures >= h.getConsecutiveFailures()) {
-                LOG.warn("Task {}: {} failed health checks in a row: killing it", t.id(), consecutiveFailures);
-                killedByHealth = true;
-                owner.runner.kill(t, null);
-                return;
-            }
-        }
-        master.schedule(() -> probe(h, start), (long) (h.getIntervalSeconds() * 1e9));
     }
 
     // ------------------------------------------------------------------ any thread

@@ -448,7 +448,10 @@ final class TaskRunner {
         master.updates.agentUpdate(t, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null, null);
         p.onExit().thenAccept(done -> master.loop.execute(master.guard(() -> proc.exited(done.exitValue()))));
         if (t.info.hasHealthCheck()) {
-            new HealthChecker(master, this, t, () -> proc.killedByHealth = true).start();
+            // a command task's process runs on the agent's host: a check's port is the port itself
+            new HealthChecker(master, this, t, new HealthChecker.Target(probes, port -> port,
+                env -> environment(t, t.info.getHealthCheck().getCommand(), env), () -> true,
+                () -> proc.killedByHealth = true)).start();
         }
     }
 
