@@ -174,7 +174,9 @@ final class RuntimeProcess implements Model.Runtime {
             forceKill.cancel(false);
         }
         killTree(true); // what the container's main process left behind dies with the container
-        if (destroyed) {
+        if (destroyed || owner.closed) {
+            // the emulator is closing, or the JVM exiting: its agents go away with the processes, and an agent
+            // that goes away reports nothing of its tasks
             return;
         }
         if (t.completionTimer != null) {

@@ -224,6 +224,7 @@ final class RuntimeProcesses {
 
     /** The JVM is exiting without {@link #close()}: no process may outlive it. */
     private void killAll() {
+        closed = true; // the processes' ends are no news: the emulator goes with the JVM
         for (RuntimeProcess p : live) {
             p.killTree(true);
         }
