@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
@@ -35,6 +37,21 @@ public final class OsgiContext implements AutoCloseable {
         tracker.open();
         trackers.add(tracker);
         return () -> Await.value("service " + type.getName(), Duration.ofSeconds(10), tracker::getService);
+    }
+
+    /**
+     * Deletes the ConfigAdmin configuration of {@code pid}, if there is one. One that FileInstall (or anyone) deletes
+     * at the same moment is taken as deleted: ConfigAdmin then throws "Configuration ... deleted" from its methods.
+     */
+    public void deleteConfiguration(String pid) throws Exception {
+        Configuration[] found = service(ConfigurationAdmin.class).listConfigurations("(service.pid=" + pid + ")");
+        for (Configuration c : found == null ? new Configuration[0] : found) {
+            try {
+                c.delete();
+            } catch (IllegalStateException deletedMeanwhile) {
+                // gone already
+            }
+        }
     }
 
     @Override

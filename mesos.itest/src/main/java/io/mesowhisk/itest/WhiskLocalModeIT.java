@@ -38,10 +38,7 @@ class WhiskLocalModeIT {
 
     @AfterEach
     void close() throws Exception {
-        Configuration c = osgi.service(ConfigurationAdmin.class).getConfiguration(WhiskMesosConfig.PID, "?");
-        if (c.getProperties() != null) {
-            c.delete();
-        }
+        osgi.deleteConfiguration(WhiskMesosConfig.PID);
         osgi.close();
     }
 

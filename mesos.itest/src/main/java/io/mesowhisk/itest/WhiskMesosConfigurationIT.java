@@ -41,10 +41,7 @@ class WhiskMesosConfigurationIT {
     void noConfiguration() throws Exception {
         // Deleting the configuration may make SCR reactivate the component (a new instance) rather than call
         // @Modified: wait until whichever instance is registered runs on defaults only.
-        Configuration c = osgi.service(ConfigurationAdmin.class).getConfiguration(WhiskMesosConfig.PID, "?");
-        if (c.getProperties() != null) {
-            c.delete();
-        }
+        osgi.deleteConfiguration(WhiskMesosConfig.PID);
         Supplier<WhiskMesosConfig> config = osgi.current(WhiskMesosConfig.class);
         Await.until("whisk.mesos back to its defaults", TIMEOUT, () -> config.get().current().sources().isEmpty());
     }

@@ -49,10 +49,7 @@ class WhiskStartupIT {
             Files.deleteIfExists(configFile);
             Await.until("FileInstall withdrew " + configFile, DEADLINE, () -> configuration() == null);
         }
-        Configuration c = osgi.service(ConfigurationAdmin.class).getConfiguration(WhiskMesosConfig.PID, "?");
-        if (c.getProperties() != null) {
-            c.delete();
-        }
+        osgi.deleteConfiguration(WhiskMesosConfig.PID); // one a test made through ConfigAdmin
         bundle(MARATHON).start();
         restartAdapter();
         Await.until("whisk.mesos in force again", DEADLINE,
