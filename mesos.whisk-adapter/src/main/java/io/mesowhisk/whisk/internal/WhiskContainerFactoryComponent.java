@@ -46,6 +46,8 @@ public final class WhiskContainerFactoryComponent {
     private static final Logger LOG = LoggerFactory.getLogger(WhiskContainerFactoryComponent.class);
     /** How long {@code logs(…, waitForSentinel)} waits without new output, as OpenWhisk's docker containers do. */
     static final Duration LOG_IDLE_WAIT = Duration.ofSeconds(2);
+    /** How long the emulator's departure waits for the scheduler subscribed to it to stop (its stop is bounded too). */
+    static final Duration LOCAL_MASTER_STOP_WAIT = Duration.ofSeconds(35);
 
     private final BundleContext context;
     private volatile MesosSchedulerFactory schedulers;
@@ -125,10 +127,28 @@ public final class WhiskContainerFactoryComponent {
         apply();
     }
 
+    /**
+     * The embedded emulator is going away (leaving local mode, or its bundle stops). DS calls this before the
+     * emulator stops, so the scheduler subscribed to it is stopped here, waiting (bounded): its TEARDOWN then still
+     * reaches the emulator instead of failing on a connection the emulator's shutdown cut.
+     */
     void unbindLocalMaster(LocalMaster m) {
         if (localMaster == m) {
             localMaster = null;
             apply();
+            awaitWorker(LOCAL_MASTER_STOP_WAIT);
+        }
+    }
+
+    /** Waits until the work queued so far (a reconcile, a stop) has run, at most {@code bound}. */
+    private void awaitWorker(Duration bound) {
+        try {
+            worker.submit(() -> { }).get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.RejectedExecutionException | java.util.concurrent.ExecutionException
+                | java.util.concurrent.TimeoutException e) {
+            LOG.debug("whisk container factory: did not wait for the local scheduler's stop: {}", e.toString());
         }
     }
 
