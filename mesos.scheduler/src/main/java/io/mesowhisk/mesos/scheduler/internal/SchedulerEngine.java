@@ -163,29 +163,22 @@ public final class SchedulerEngine implements MesosScheduler {
     public CompletionStage<TaskEnd> ended(String taskId) {
         Objects.requireNonNull(taskId, "taskId");
         CompletableFuture<TaskEnd> result = new CompletableFuture<>();
-        // on the loop: a task that ends meanwhile moves from the table to the recently ended in one step
-        boolean taken = loop.post(() -> {
-            TaskRecord rec = tasks.get(taskId);
-            if (rec == null) {
-                rec = tasks.recentlyEnded(taskId);
-            }
-            if (rec == null) {
-                result.completeExceptionally(new NoSuchElementException("the scheduler " + name
-                        + " knows no task " + taskId));
-            } else {
-                rec.ended.whenComplete((end, e) -> result.complete(end));
-            }
-        });
-        if (!taken) {
-            TaskRecord rec = tasks.recentlyEnded(taskId);
-            if (rec != null && rec.ended.isDone()) {
-                result.complete(rec.ended.join());
-            } else {
-                result.completeExceptionally(new NoSuchElementException("the scheduler " + name
-                        + " is stopped and knows no task " + taskId));
-            }
+        // on the loop: a task that ends meanwhile moves from the table to the recently ended in one step; once the
+        // loop is gone every task has ended, and is found among the recently ended from any thread
+        if (!loop.post(() -> followEnd(taskId, result))) {
+            followEnd(taskId, result);
         }
         return result;
+    }
+
+    private void followEnd(String taskId, CompletableFuture<TaskEnd> result) {
+        TaskRecord rec = tasks.known(taskId);
+        if (rec == null) {
+            result.completeExceptionally(new NoSuchElementException("the scheduler " + name + " knows no task "
+                    + taskId));
+        } else {
+            rec.ended.whenComplete((end, e) -> result.complete(end));
+        }
     }
 
     @Override

@@ -91,6 +91,12 @@ final class Tasks {
         }
     }
 
+    /** A task not ended, else a recently ended one, else null; any thread. */
+    TaskRecord known(String id) {
+        TaskRecord rec = records.get(id);
+        return rec != null ? rec : recentlyEnded(id);
+    }
+
     List<TaskRecord> recentlyEnded() {
         synchronized (recentlyEnded) {
             return new ArrayList<>(recentlyEnded.values());
