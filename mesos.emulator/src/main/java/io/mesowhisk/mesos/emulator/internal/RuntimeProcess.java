@@ -38,6 +38,8 @@ final class RuntimeProcess implements Model.Runtime {
 
     /** The environment variable that marks every process of a container (set by {@link RuntimeProcesses}). */
     static final String CONTAINER_NAME = "MESOS_CONTAINER_NAME";
+    /** When the processes a container left behind are looked for a second time after it ended. */
+    private static final long STRAY_SWEEP_AGAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final RuntimeProcesses owner;
     private final Master master;
@@ -174,6 +176,13 @@ final class RuntimeProcess implements Model.Runtime {
             forceKill.cancel(false);
         }
         killTree(true); // what the container's main process left behind dies with the container
+        // and once more a little later: a child caught in exec(2) during the first sweep may have had an unreadable
+        // /proc/<pid>/environ then (a fresh-clone CI run once found `sleep 600` alive 20 s after its shell exited)
+        try {
+            master.schedule(() -> killTree(true), STRAY_SWEEP_AGAIN_NANOS);
+        } catch (RejectedExecutionException e) {
+            // the emulator is stopping: close() ends what is left
+        }
         if (destroyed || owner.closed) {
             // the emulator is closing, or the JVM exiting: its agents go away with the processes, and an agent
             // that goes away reports nothing of its tasks
