@@ -14,6 +14,7 @@ import io.mesowhisk.mesos.v1.Protos.AgentID;
 import io.mesowhisk.mesos.v1.Protos.ExecutorID;
 import io.mesowhisk.mesos.v1.Protos.Filters;
 import io.mesowhisk.mesos.v1.Protos.FrameworkInfo;
+import io.mesowhisk.mesos.v1.Protos.Offer;
 import io.mesowhisk.mesos.v1.Protos.OfferID;
 import io.mesowhisk.mesos.v1.Protos.Request;
 import io.mesowhisk.mesos.v1.Protos.TaskID;
@@ -27,9 +28,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -121,6 +124,60 @@ class MesosClientTest {
             assertEquals("task-" + i, listener.expect(Event.class).getUpdate().getStatus().getTaskId().getValue());
         }
         assertEquals(1, listener.threads.size(), "all callbacks on one thread: " + listener.threads);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Encoding.class)
+    void anOffersListenerGetsOffersEncodedInStreamOrderWithTheOtherEvents(Encoding encoding) throws Exception {
+        FakeMaster master = master();
+        MesosClient client = client(config(master).encoding(encoding));
+        BlockingQueue<Object> log = new LinkedBlockingQueue<>();
+        OffersListener listener = new OffersListener() {
+            @Override
+            public void subscribed(Subscription s, Event.Subscribed subscribed) {
+                log.add(subscribed);
+            }
+
+            @Override
+            public void event(Subscription s, Event event) {
+                if (event.getType() != Event.Type.HEARTBEAT) {
+                    log.add(event);
+                }
+            }
+
+            @Override
+            public void disconnected(Subscription s, Disconnect disconnect) {
+                log.add(disconnect);
+            }
+
+            @Override
+            public void offers(Subscription s, EncodedOffers offers) {
+                log.add(offers);
+            }
+        };
+        client.subscribe(FRAMEWORK, listener);
+        master.nextRequest();
+        FakeMaster.Stream stream = master.nextStream();
+        assertInstanceOf(Event.Subscribed.class, log.poll(20, TimeUnit.SECONDS));
+
+        List<Offer> offers = List.of(offer("o-1", "host-1"), offer("o-2", "host-2"));
+        stream.send(update(1));
+        stream.send(Event.newBuilder().setType(Event.Type.OFFERS)
+                .setOffers(Event.Offers.newBuilder().addAllOffers(offers)).build());
+        stream.send(update(2));
+
+        assertEquals("task-1", assertInstanceOf(Event.class, log.poll(20, TimeUnit.SECONDS)).getUpdate().getStatus()
+                .getTaskId().getValue());
+        EncodedOffers encoded = assertInstanceOf(EncodedOffers.class, log.poll(20, TimeUnit.SECONDS));
+        assertEquals(offers, encoded.offers());
+        assertEquals("task-2", assertInstanceOf(Event.class, log.poll(20, TimeUnit.SECONDS)).getUpdate().getStatus()
+                .getTaskId().getValue());
+    }
+
+    private static Offer offer(String id, String host) {
+        return Offer.newBuilder().setId(OfferID.newBuilder().setValue(id))
+                .setFrameworkId(io.mesowhisk.mesos.v1.Protos.FrameworkID.newBuilder().setValue("fw"))
+                .setAgentId(AGENT).setHostname(host).build();
     }
 
     @ParameterizedTest

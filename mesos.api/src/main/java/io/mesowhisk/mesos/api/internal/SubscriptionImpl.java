@@ -3,11 +3,14 @@ package io.mesowhisk.mesos.api.internal;
 import com.google.protobuf.ByteString;
 import io.mesowhisk.mesos.api.Disconnect;
 import io.mesowhisk.mesos.api.Disconnect.Reason;
+import io.mesowhisk.mesos.api.EncodedOffers;
+import io.mesowhisk.mesos.api.Encoding;
 import io.mesowhisk.mesos.api.Mesos4xxException;
 import io.mesowhisk.mesos.api.MesosConnectionException;
 import io.mesowhisk.mesos.api.MesosException;
 import io.mesowhisk.mesos.api.MesosHttpException;
 import io.mesowhisk.mesos.api.MesosProtocolException;
+import io.mesowhisk.mesos.api.OffersListener;
 import io.mesowhisk.mesos.api.Subscription;
 import io.mesowhisk.mesos.api.SubscriptionListener;
 import io.mesowhisk.mesos.v1.Protos.AgentID;
@@ -70,6 +73,8 @@ final class SubscriptionImpl implements Subscription {
 
     private final JettyMesosClient client;
     private final SubscriptionListener listener;
+    /** OFFERS records are not decoded: the listener takes them encoded and the stream is binary protobuf. */
+    private final boolean offersEncoded;
     private final String name;
     private final ThreadPoolExecutor loop;
     private final CompletableFuture<Disconnect> terminated = new CompletableFuture<>();
@@ -93,6 +98,7 @@ final class SubscriptionImpl implements Subscription {
         this.client = client;
         this.frameworkInfo = frameworkInfo;
         this.listener = listener;
+        this.offersEncoded = listener instanceof OffersListener && client.codec().encoding() == Encoding.PROTOBUF;
         this.name = name;
         if (frameworkInfo.hasId() && !frameworkInfo.getId().getValue().isEmpty()) {
             this.frameworkId = frameworkInfo.getId();
@@ -241,6 +247,21 @@ final class SubscriptionImpl implements Subscription {
         }
     }
 
+    /** An OFFERS event left encoded, for an {@link OffersListener}: the same rules as {@link #onEvent}. */
+    private void onOffers(Leg leg, EncodedOffers offers) {
+        if (leg != current) {
+            return;
+        }
+        if (state == State.CONNECTING) {
+            leg.abort(new MesosProtocolException("Expected SUBSCRIBED as the first event from " + leg.endpoint
+                    + ", got OFFERS"));
+            return;
+        }
+        if (state == State.SUBSCRIBED) {
+            notifyOffers(offers);
+        }
+    }
+
     private void subscribed(Leg leg, Event.Subscribed subscribed) {
         FrameworkID id = subscribed.getFrameworkId();
         frameworkId = id;
@@ -341,10 +362,22 @@ final class SubscriptionImpl implements Subscription {
     }
 
     private void notifyEvent(Event event) {
+        if (event.getType() == Event.Type.OFFERS && listener instanceof OffersListener) {
+            notifyOffers(EncodedOffers.of(event.getOffers().getOffersList())); // decoded from JSON
+            return;
+        }
         try {
             listener.event(this, event);
         } catch (RuntimeException e) {
             LOG.warn("{}: listener.event threw on {}", name, event.getType(), e);
+        }
+    }
+
+    private void notifyOffers(EncodedOffers offers) {
+        try {
+            ((OffersListener) listener).offers(this, offers);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: listener.offers threw on {}", name, offers, e);
         }
     }
 
@@ -498,6 +531,11 @@ final class SubscriptionImpl implements Subscription {
             try {
                 decoder.decode(content, record -> {
                     lastEventNanos = System.nanoTime();
+                    if (offersEncoded && EncodedOffers.isOffersEvent(record)) {
+                        EncodedOffers offers = EncodedOffers.fromEvent(record);
+                        post(() -> onOffers(this, offers));
+                        return;
+                    }
                     Event event = client.codec().decodeEvent(record);
                     post(() -> onEvent(this, event));
                 });
