@@ -1,5 +1,8 @@
 package io.mesowhisk.benchmarks.scheduler;
 
+import io.mesowhisk.mesos.api.EncodedOffers;
+import io.mesowhisk.mesos.api.Encoding;
+import io.mesowhisk.mesos.api.internal.MessageCodec;
 import io.mesowhisk.mesos.constraints.OfferView;
 import io.mesowhisk.mesos.constraints.PlacementEngine;
 import io.mesowhisk.mesos.constraints.PlacementResult;
@@ -21,6 +24,7 @@ import io.mesowhisk.mesos.v1.Protos.TaskID;
 import io.mesowhisk.mesos.v1.Protos.TaskInfo;
 import io.mesowhisk.mesos.v1.Protos.Value;
 import io.mesowhisk.mesos.v1.scheduler.Protos.Call;
+import io.mesowhisk.mesos.v1.scheduler.Protos.Event;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,15 +42,18 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * One OFFERS event of {@value #OFFERS} decoded protobuf offers against {@value #TASKS} pending tasks, from the offers
- * to the ACCEPT calls built, two ways in the same run:
+ * One OFFERS event of {@value #OFFERS} offers against {@value #TASKS} pending tasks, to the ACCEPT calls built, in the
+ * same run:
  * <ul>
- * <li>{@link #ours}: what the scheduler does: {@link OfferIntake} converts every offer to an {@link OfferView}, the
- * {@link DefaultPlacementEngine} places every task in one pass (bin-pack), and the ACCEPT calls are built from the
- * assignments, one per agent;</li>
- * <li>{@link #reference}: a plain first-fit loop written for this benchmark ({@link FirstFit}): it reads cpus, mem
- * and ports straight out of the protobuf offers (the same role rules), puts each task on the first offer with room,
- * and builds the same ACCEPT calls.</li>
+ * <li>{@link #ours}: what the scheduler does, from the event's bytes as they arrive: the offers are found in the
+ * record ({@link EncodedOffers#fromEvent}) but not decoded, {@link OfferIntake} reads every offer's bytes into an
+ * {@link OfferView}, the {@link DefaultPlacementEngine} places every task in one pass (bin-pack), and the ACCEPT
+ * calls are built from the assignments, one per agent, decoding only the offers used;</li>
+ * <li>{@link #reference}: a plain first-fit loop written for this benchmark ({@link FirstFit}) over the same offers
+ * already decoded (their decoding is not counted): it reads cpus, mem and ports straight out of the protobuf offers
+ * (the same role rules), puts each task on the first offer with room, and builds the same ACCEPT calls;</li>
+ * <li>{@link #referenceDecoding}: the reference plus decoding the event, as the client does for a listener that
+ * takes decoded events: what a framework built the usual way pays for the event.</li>
  * </ul>
  * Both build their calls with the same {@link Accepts} code, so the difference is offer intake plus placement;
  * {@link #oursIntakeAndPlacement} and {@link #referenceIntakeAndPlacement} measure that part alone, and
@@ -70,8 +77,10 @@ public class OfferIntakeBenchmark {
     static final int OFFERS = 10_000;
     static final int TASKS = 10_000;
     static final String ROLE = "whisk";
+    private static final MessageCodec CODEC = MessageCodec.of(Encoding.PROTOBUF);
 
     private List<Offer> offers;
+    private byte[] record;
     private List<OfferView> views;
     private List<Spec> specs;
     private List<TaskRequest> requests;
@@ -85,6 +94,8 @@ public class OfferIntakeBenchmark {
     @Setup(Level.Trial)
     public void check() {
         offers = offers(OFFERS);
+        record = Event.newBuilder().setType(Event.Type.OFFERS)
+                .setOffers(Event.Offers.newBuilder().addAllOffers(offers)).build().toByteArray();
         specs = new ArrayList<>(TASKS);
         requests = new ArrayList<>(TASKS);
         specById = new HashMap<>(TASKS * 2);
@@ -94,9 +105,12 @@ public class OfferIntakeBenchmark {
             specById.put(s.id(), s);
             requests.add(TaskRequest.builder(s.id()).cpus(s.cpus()).mem(s.mem()).ports(s.ports()).build());
         }
-        views = OfferIntake.toViews(offers, ROLE);
+        views = OfferIntake.toViews(EncodedOffers.fromEvent(record), ROLE);
         List<Call> ours = ours();
         List<Call> reference = reference();
+        if (!referenceDecoding().equals(reference)) {
+            throw new IllegalStateException("the reference built other calls from the decoded event");
+        }
         int oursTasks = launched(ours);
         int referenceTasks = launched(reference);
         System.out.printf("%n[offer intake check] offers=%d tasks=%d launched: ours=%d in %d calls, reference=%d in %d"
@@ -110,7 +124,7 @@ public class OfferIntakeBenchmark {
         }
     }
 
-    /** Offer → OfferView → one placement pass → ACCEPT calls, as the scheduler does it. */
+    /** Event bytes → OfferView → one placement pass → ACCEPT calls, as the scheduler does it. */
     @Benchmark
     public List<Call> ours() {
         PlacementResult result = oursPlace();
@@ -120,7 +134,7 @@ public class OfferIntakeBenchmark {
         }
         List<Call> calls = new ArrayList<>(byAgent.size());
         for (List<Assignment> group : byAgent.values()) {
-            Offer offer = (Offer) group.get(0).offer().tag(); // the view is tagged with its offer, as in the scheduler
+            Offer offer = OfferIntake.offerOf(group.get(0).offer()); // decoded now, as in the scheduler
             List<TaskInfo> infos = new ArrayList<>(group.size());
             Accepts.Carver carver = new Accepts.Carver(offer);
             for (Assignment a : group) {
@@ -131,10 +145,17 @@ public class OfferIntakeBenchmark {
         return calls;
     }
 
-    /** The plain first-fit loop over the same protobuf offers. */
+    /** The plain first-fit loop over the same protobuf offers, decoded beforehand. */
     @Benchmark
     public List<Call> reference() {
         return FirstFit.accepts(offers, FirstFit.place(offers, specs, ROLE));
+    }
+
+    /** The event's bytes decoded (as the client decodes events, strings sharing the record), then {@link #reference}. */
+    @Benchmark
+    public List<Call> referenceDecoding() {
+        List<Offer> decoded = CODEC.decodeEvent(record).getOffers().getOffersList();
+        return FirstFit.accepts(decoded, FirstFit.place(decoded, specs, ROLE));
     }
 
     /** {@link #ours()} without building the calls: offer intake and placement only. */
@@ -143,10 +164,10 @@ public class OfferIntakeBenchmark {
         return oursPlace();
     }
 
-    /** Offer intake alone: every protobuf offer to an {@link OfferView}. */
+    /** Offer intake alone: the offers found in the event's bytes, and each read into an {@link OfferView}. */
     @Benchmark
     public List<OfferView> oursIntake() {
-        return OfferIntake.toViews(offers, ROLE);
+        return OfferIntake.toViews(EncodedOffers.fromEvent(record), ROLE);
     }
 
     /** Placement alone, over views converted once in the setup. */
@@ -162,7 +183,7 @@ public class OfferIntakeBenchmark {
     }
 
     private PlacementResult oursPlace() {
-        List<OfferView> views = OfferIntake.toViews(offers, ROLE);
+        List<OfferView> views = OfferIntake.toViews(EncodedOffers.fromEvent(record), ROLE);
         return engine.place(requests, views, List.of(), PlacementStrategy.BIN_PACK);
     }
 

@@ -100,8 +100,9 @@ public class SchedulerBenchmark {
         }
 
         private SubscriptionListener forward(SubscriptionListener l, Subscription[] outer) {
+            // the same listener interfaces, so that an OffersListener still takes OFFERS events encoded
             return (SubscriptionListener) Proxy.newProxyInstance(getClass().getClassLoader(),
-                    new Class<?>[] {SubscriptionListener.class}, (p, m, a) -> {
+                    l.getClass().getInterfaces(), (p, m, a) -> {
                         a[0] = outer[0];
                         return m.invoke(l, a);
                     });

@@ -54,9 +54,9 @@ final class Agents {
         return byId.computeIfAbsent(agentId, k -> new Agent());
     }
 
-    /** Notes what an offer says about its agent. */
-    void noteOffer(Agent agent, Offer o, OfferView view, Instant now) {
-        agent.hostname = o.getHostname();
+    /** Notes what an offer says about its agent (the first offer of an agent is decoded, for its URL). */
+    void noteOffer(Agent agent, OfferView view, Instant now) {
+        agent.hostname = view.hostname();
         agent.lastOffer = now;
         agent.cpus = view.cpus();
         agent.mem = view.mem();
@@ -66,7 +66,12 @@ final class Agents {
             agent.attributes = attrs;
         }
         if (agent.url == null) {
-            agent.url = agentUrl(o);
+            try {
+                agent.url = agentUrl(OfferIntake.offerOf(view));
+            } catch (RuntimeException e) {
+                LOG.warn("{}: offer {} of agent {} cannot be decoded for its URL: {}", name, view.id(),
+                        view.hostname(), e.getMessage());
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 package io.mesowhisk.mesos.scheduler.internal;
 
+import io.mesowhisk.mesos.api.EncodedOffers;
 import io.mesowhisk.mesos.api.Mesos4xxException;
+import io.mesowhisk.mesos.api.MesosProtocolException;
 import io.mesowhisk.mesos.api.Subscription;
 import io.mesowhisk.mesos.constraints.OfferView;
 import io.mesowhisk.mesos.constraints.PlacedTask;
@@ -40,7 +42,11 @@ final class OfferFlow {
 
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerEngine.class); // one logger name for the engine
 
-    private record OfferEntry(Offer offer, OfferView view, Instant received, Instant expires) {
+    private record OfferEntry(OfferView view, Instant received, Instant expires) {
+
+        OfferID offerId() {
+            return OfferID.newBuilder().setValue(view.id()).build();
+        }
     }
 
     private final SchedulerEngine engine;
@@ -69,7 +75,7 @@ final class OfferFlow {
         if (sub != null && !held.isEmpty()) {
             List<OfferID> ids = new ArrayList<>();
             for (OfferEntry e : held.values()) {
-                ids.add(e.offer().getId());
+                ids.add(e.offerId());
             }
             engine.metrics.count(SchedulerMetrics.OFFERS_DECLINED, ids.size());
             calls.add(sub.decline(ids, refuseFilter()).toCompletableFuture().exceptionally(e -> null));
@@ -91,24 +97,24 @@ final class OfferFlow {
         }
     }
 
-    void onOffers(List<Offer> offers) {
+    void onOffers(EncodedOffers offers) {
         engine.metrics.count(SchedulerMetrics.OFFERS_RECEIVED, offers.size());
         Instant now = Instant.now();
         Duration hold = engine.settings.holdOffers();
+        Instant expires = now.plus(hold);
         List<OfferEntry> incoming = new ArrayList<>(offers.size());
-        for (Offer o : offers) {
-            Agents.Agent agent = engine.agents.getOrAdd(o.getAgentId().getValue());
+        for (int i = 0, n = offers.size(); i < n; i++) {
             OfferView view;
             try {
-                view = engine.intake.convert(o, agent.blacklist);
+                view = engine.intake.convert(offers, i);
             } catch (IllegalArgumentException e) {
-                LOG.warn("{}: offer {} cannot be used ({}); declining it", engine.name, o.getId().getValue(),
-                        e.getMessage());
-                decline(List.of(o.getId()));
+                unusable(offers, i, e);
                 continue;
             }
-            engine.agents.noteOffer(agent, o, view, now);
-            incoming.add(new OfferEntry(o, view, now, now.plus(hold)));
+            Agents.Agent agent = engine.agents.getOrAdd(view.agentId());
+            view = OfferIntake.withoutPorts(view, agent.blacklist);
+            engine.agents.noteOffer(agent, view, now);
+            incoming.add(new OfferEntry(view, now, expires));
         }
         List<OfferEntry> candidates = new ArrayList<>(held.size() + incoming.size());
         candidates.addAll(held.values());
@@ -120,7 +126,7 @@ final class OfferFlow {
                 continue;
             }
             if (hold.isZero()) {
-                unused.add(e.offer().getId());
+                unused.add(e.offerId());
             } else {
                 held.put(e.view().id(), e);
             }
@@ -132,6 +138,20 @@ final class OfferFlow {
         if (engine.tasks.pending.isEmpty() && hold.isZero()) {
             engine.supply.noneWanted(); // with held offers, offers keep coming to be held
         }
+    }
+
+    /** An offer intake could not read: declined if its id can be found, and said. */
+    private void unusable(EncodedOffers offers, int i, IllegalArgumentException why) {
+        OfferID id;
+        try {
+            id = offers.offer(i).getId();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: offer {} of an OFFERS event cannot be read ({}); it cannot be declined either: {}",
+                    engine.name, i, why.getMessage(), e.getMessage());
+            return;
+        }
+        LOG.warn("{}: offer {} cannot be used ({}); declining it", engine.name, id.getValue(), why.getMessage());
+        decline(List.of(id));
     }
 
     void onRescind(String offerId) {
@@ -151,7 +171,7 @@ final class OfferFlow {
         for (Iterator<OfferEntry> it = held.values().iterator(); it.hasNext();) {
             OfferEntry e = it.next();
             if (!e.expires().isAfter(now)) {
-                expired.add(e.offer().getId());
+                expired.add(e.offerId());
                 it.remove();
             }
         }
@@ -231,7 +251,14 @@ final class OfferFlow {
             if (rec == null) {
                 continue;
             }
-            Offer offer = OfferIntake.offerOf(a.offer());
+            Offer offer;
+            try {
+                offer = OfferIntake.offerOf(a.offer());
+            } catch (MesosProtocolException e) {
+                LOG.warn("{}: offer {} cannot be decoded for the ACCEPT ({}); {} stays pending", engine.name,
+                        a.offer().id(), e.getMessage(), rec);
+                continue;
+            }
             OfferResources res = resources.computeIfAbsent(a.offer().id(),
                     k -> new OfferResources(offer, engine.intake));
             TaskInfo info = TaskInfos.build(rec.request, res, a.ports());
@@ -344,10 +371,15 @@ final class OfferFlow {
         });
     }
 
-    static List<OfferID> offerIds(List<Offer> offers) {
+    /** The ids of offers that will not be looked at (a stale subscription's): only the readable ones. */
+    static List<OfferID> offerIds(EncodedOffers offers) {
         List<OfferID> ids = new ArrayList<>(offers.size());
-        for (Offer o : offers) {
-            ids.add(o.getId());
+        for (int i = 0; i < offers.size(); i++) {
+            try {
+                ids.add(offers.offer(i).getId());
+            } catch (MesosProtocolException e) {
+                LOG.debug("Offer {} of a stale OFFERS event cannot be read: {}", i, e.getMessage());
+            }
         }
         return ids;
     }

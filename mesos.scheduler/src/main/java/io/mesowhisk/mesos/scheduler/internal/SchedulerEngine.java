@@ -1,5 +1,6 @@
 package io.mesowhisk.mesos.scheduler.internal;
 
+import io.mesowhisk.mesos.api.EncodedOffers;
 import io.mesowhisk.mesos.api.MesosClient;
 import io.mesowhisk.mesos.api.MesosClientConfig;
 import io.mesowhisk.mesos.api.Subscription;
@@ -293,17 +294,30 @@ public final class SchedulerEngine implements MesosScheduler {
         offers.launched(rec);
     }
 
-    /** One event of a subscription: applied if it is the current one (a stale OFFERS is declined). */
-    void onEvent(Subscription sub, Event event) {
+    /** The offers of an OFFERS event of a subscription: used if it is the current one, declined when stopping. */
+    void onOffers(Subscription sub, EncodedOffers encoded) {
         if (sub != subscription.current() || subscription.stopping()) {
-            if (event.getType() == Event.Type.OFFERS && sub == subscription.current()) {
-                offers.decline(OfferFlow.offerIds(event.getOffers().getOffersList()));
+            if (sub == subscription.current()) {
+                offers.decline(OfferFlow.offerIds(encoded));
             }
             return;
         }
         subscription.eventReceived();
+        offers.onOffers(encoded);
+    }
+
+    /** One event of a subscription: applied if it is the current one. */
+    void onEvent(Subscription sub, Event event) {
+        if (event.getType() == Event.Type.OFFERS) {
+            // the client gives OFFERS to offers(), encoded; a client that wraps ours may not
+            onOffers(sub, EncodedOffers.of(event.getOffers().getOffersList()));
+            return;
+        }
+        if (sub != subscription.current() || subscription.stopping()) {
+            return;
+        }
+        subscription.eventReceived();
         switch (event.getType()) {
-            case OFFERS -> offers.onOffers(event.getOffers().getOffersList());
             case UPDATE -> tasks.onUpdate(sub, event.getUpdate().getStatus());
             case RESCIND -> offers.onRescind(event.getRescind().getOfferId().getValue());
             case FAILURE -> LOG.info("{}: FAILURE event: agent {} {}", name,

@@ -1,11 +1,12 @@
 package io.mesowhisk.mesos.scheduler.internal;
 
 import io.mesowhisk.mesos.api.Disconnect;
+import io.mesowhisk.mesos.api.EncodedOffers;
 import io.mesowhisk.mesos.api.Mesos4xxException;
 import io.mesowhisk.mesos.api.MesosClient;
 import io.mesowhisk.mesos.api.MesosClientConfig;
+import io.mesowhisk.mesos.api.OffersListener;
 import io.mesowhisk.mesos.api.Subscription;
-import io.mesowhisk.mesos.api.SubscriptionListener;
 import io.mesowhisk.mesos.scheduler.FrameworkSettings;
 import io.mesowhisk.mesos.scheduler.LaunchException.Kind;
 import io.mesowhisk.mesos.scheduler.SchedulerMetrics;
@@ -140,7 +141,7 @@ final class SubscriptionMachine {
     }
 
     /** Forwards one subscription's callbacks to the loop, tagged with the subscription. */
-    private final class Listener implements SubscriptionListener {
+    private final class Listener implements OffersListener {
 
         @Override
         public void subscribed(Subscription s, Event.Subscribed subscribed) {
@@ -150,6 +151,11 @@ final class SubscriptionMachine {
         @Override
         public void event(Subscription s, Event event) {
             engine.loop.post(() -> engine.onEvent(s, event));
+        }
+
+        @Override
+        public void offers(Subscription s, EncodedOffers offers) {
+            engine.loop.post(() -> engine.onOffers(s, offers));
         }
 
         @Override

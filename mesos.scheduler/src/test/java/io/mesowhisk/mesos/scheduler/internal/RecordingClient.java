@@ -2,8 +2,10 @@ package io.mesowhisk.mesos.scheduler.internal;
 
 import com.google.protobuf.ByteString;
 import io.mesowhisk.mesos.api.Disconnect;
+import io.mesowhisk.mesos.api.EncodedOffers;
 import io.mesowhisk.mesos.api.MesosClient;
 import io.mesowhisk.mesos.api.MesosClientConfig;
+import io.mesowhisk.mesos.api.OffersListener;
 import io.mesowhisk.mesos.api.Subscription;
 import io.mesowhisk.mesos.api.SubscriptionListener;
 import io.mesowhisk.mesos.v1.Protos.AgentID;
@@ -77,7 +79,7 @@ final class RecordingClient implements MesosClient {
     @Override
     public Subscription subscribe(FrameworkInfo frameworkInfo, SubscriptionListener listener) {
         Wrapped w = new Wrapped();
-        w.inner = real.subscribe(frameworkInfo, new SubscriptionListener() {
+        w.inner = real.subscribe(frameworkInfo, new OffersListener() {
             @Override
             public void subscribed(Subscription s, Event.Subscribed subscribed) {
                 listener.subscribed(w, subscribed);
@@ -91,6 +93,16 @@ final class RecordingClient implements MesosClient {
                             k -> new AtomicInteger()).incrementAndGet();
                 }
                 listener.event(w, event);
+            }
+
+            @Override
+            public void offers(Subscription s, EncodedOffers offers) {
+                if (listener instanceof OffersListener l) {
+                    l.offers(w, offers);
+                } else {
+                    listener.event(w, Event.newBuilder().setType(Event.Type.OFFERS)
+                            .setOffers(Event.Offers.newBuilder().addAllOffers(offers.offers())).build());
+                }
             }
 
             @Override

@@ -3,13 +3,10 @@ package io.mesowhisk.mesos.scheduler.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mesowhisk.mesos.constraints.OfferView;
 import io.mesowhisk.mesos.scheduler.LaunchRequest;
 import io.mesowhisk.mesos.v1.Protos.AgentID;
-import io.mesowhisk.mesos.v1.Protos.Attribute;
 import io.mesowhisk.mesos.v1.Protos.ContainerInfo;
 import io.mesowhisk.mesos.v1.Protos.Environment;
 import io.mesowhisk.mesos.v1.Protos.FrameworkID;
@@ -22,11 +19,10 @@ import io.mesowhisk.mesos.v1.Protos.Value;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** LaunchRequest to TaskInfo, and offer intake, on hand-made offers. */
+/** LaunchRequest to TaskInfo on hand-made offers. */
 class TaskInfosTest {
 
     private static Resource scalar(String name, double v, String role) {
@@ -53,59 +49,6 @@ class TaskInfosTest {
     private static Map<String, String> env(Environment e) {
         return e.getVariablesList().stream().collect(Collectors.toMap(Environment.Variable::getName,
                 Environment.Variable::getValue));
-    }
-
-    @Test
-    void intakeCountsOnlyWhatTheRoleMayUseMinusBlacklistedPorts() {
-        OfferView v = new OfferIntake("whisk").convert(offer(), Set.of(31001));
-        assertEquals(3000, v.cpusMilli());
-        assertEquals(1024_000, v.memMilli());
-        assertEquals("S1", v.agentId());
-        assertEquals("[31000-31000, 31002-31002, 40000-40000]", v.ports().toString());
-    }
-
-    @Test
-    void intakeHonoursRefinedReservationsSkipsRevocableAndTagsTheViewWithItsOffer() {
-        Resource reservedForUs = scalar("cpus", 4, "").toBuilder().clearRole()
-                .addReservations(Resource.ReservationInfo.newBuilder().setRole("other"))
-                .addReservations(Resource.ReservationInfo.newBuilder().setRole("whisk")).build();
-        Resource reservedAbove = scalar("mem", 512, "").toBuilder().clearRole()
-                .addReservations(Resource.ReservationInfo.newBuilder().setRole("whisk"))
-                .addReservations(Resource.ReservationInfo.newBuilder().setRole("whisk/child")).build();
-        Resource revocable = scalar("cpus", 16, "*").toBuilder()
-                .setRevocable(Resource.RevocableInfo.getDefaultInstance()).build();
-        Offer o = offer().toBuilder().addResources(reservedForUs).addResources(reservedAbove)
-                .addResources(revocable).build();
-        OfferView v = new OfferIntake("whisk").convert(o, Set.of());
-        assertEquals(7000, v.cpusMilli(), "1 unreserved + 2 for the role + 4 reserved (refined) for the role");
-        assertEquals(1024_000, v.memMilli(), "a reservation refined for another role is not ours");
-        assertSame(o, v.tag());
-        assertSame(o, OfferIntake.offerOf(v));
-    }
-
-    @Test
-    void intakeGivesAttributesInMesosTextFormsWhenPlacementFirstReadsThem() {
-        Offer o = offer().toBuilder()
-                .addAttributes(Attribute.newBuilder().setName("zone").setType(Value.Type.TEXT)
-                        .setText(Value.Text.newBuilder().setValue("us-east-1a")))
-                .addAttributes(Attribute.newBuilder().setName("gen").setType(Value.Type.SCALAR)
-                        .setScalar(Value.Scalar.newBuilder().setValue(2.50049)))
-                .addAttributes(Attribute.newBuilder().setName("slots").setType(Value.Type.RANGES)
-                        .setRanges(Value.Ranges.newBuilder()
-                                .addRange(Value.Range.newBuilder().setBegin(1).setEnd(2))
-                                .addRange(Value.Range.newBuilder().setBegin(4).setEnd(5))))
-                .addAttributes(Attribute.newBuilder().setName("gpus").setType(Value.Type.SET)
-                        .setSet(Value.Set.newBuilder().addItem("a").addItem("b")))
-                .addAttributes(Attribute.newBuilder().setName("bad").setType(Value.Type.SCALAR)
-                        .setScalar(Value.Scalar.newBuilder().setValue(Double.NaN)))
-                .build();
-        OfferView v = new OfferIntake("whisk").convert(o, Set.of());
-        assertEquals("us-east-1a", v.valueOf("zone"));
-        assertEquals("2.5", v.valueOf("gen"));
-        assertEquals("[1-2, 4-5]", v.valueOf("slots"));
-        assertEquals("{a, b}", v.valueOf("gpus"));
-        assertNull(v.valueOf("bad"), "an attribute Mesos would have refused is left out, not fatal");
-        assertEquals(4, v.attributes().size());
     }
 
     @Test
