@@ -40,6 +40,15 @@ final class WireReader {
         if (pos >= limit) {
             return 0;
         }
+        byte b = buf[pos];
+        if (b >= 8) {
+            pos++;
+            return b; // one byte, field number 1 to 15
+        }
+        return longTag();
+    }
+
+    private int longTag() {
         long tag = varint();
         if (tag >>> 3 == 0 || tag > Integer.MAX_VALUE) {
             throw malformed("invalid tag " + tag);
@@ -48,6 +57,13 @@ final class WireReader {
     }
 
     long varint() {
+        if (pos < limit && buf[pos] >= 0) {
+            return buf[pos++]; // one byte: most tags and lengths (a tiny method the JIT always inlines)
+        }
+        return longVarint();
+    }
+
+    private long longVarint() {
         long value = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             if (pos >= limit) {
