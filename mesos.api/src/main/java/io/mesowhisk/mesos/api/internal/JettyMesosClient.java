@@ -37,6 +37,7 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -103,6 +104,8 @@ public final class JettyMesosClient implements MesosClient {
         client.setMaxRequestsQueuedPerDestination(MAX_QUEUED_CALLS);
         client.setFollowRedirects(false); // 307 is followed here, to learn the leader and bound the chain
         client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "mesowhisk-mesos-api"));
+        // Mesos's API has no cookies: none kept, and no cookie lookup on every call
+        client.setHttpCookieStore(new HttpCookieStore.Empty());
         try {
             client.start();
         } catch (Exception e) {

@@ -611,7 +611,12 @@ final class SubscriptionImpl implements Subscription {
         return client.send(s.endpoint(), s.streamId(), complete);
     }
 
+    /** A call of ours: the framework id is set while it is built, not by copying the built call. */
     private CompletionStage<Void> call(Call.Builder call) {
+        Session s = session;
+        if (s != null && !call.hasFrameworkId()) {
+            call.setFrameworkId(s.frameworkId());
+        }
         return call(call.build());
     }
 
