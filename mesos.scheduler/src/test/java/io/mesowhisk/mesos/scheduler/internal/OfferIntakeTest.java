@@ -1,5 +1,8 @@
 package io.mesowhisk.mesos.scheduler.internal;
 
+import static io.mesowhisk.mesos.scheduler.internal.HandMadeOffers.offer;
+import static io.mesowhisk.mesos.scheduler.internal.HandMadeOffers.ports;
+import static io.mesowhisk.mesos.scheduler.internal.HandMadeOffers.scalar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -30,28 +33,6 @@ import org.junit.jupiter.api.Test;
 class OfferIntakeTest {
 
     private final OfferIntake intake = new OfferIntake("whisk");
-
-    private static Resource scalar(String name, double v, String role) {
-        return Resource.newBuilder().setName(name).setType(Value.Type.SCALAR).setRole(role)
-                .setScalar(Value.Scalar.newBuilder().setValue(v)).build();
-    }
-
-    private static Resource ports(long begin, long end, String role) {
-        return Resource.newBuilder().setName("ports").setType(Value.Type.RANGES).setRole(role)
-                .setRanges(Value.Ranges.newBuilder().addRange(Value.Range.newBuilder().setBegin(begin).setEnd(end)))
-                .build();
-    }
-
-    private static Offer offer() {
-        return Offer.newBuilder().setId(OfferID.newBuilder().setValue("O1"))
-                .setFrameworkId(FrameworkID.newBuilder().setValue("F")).setAgentId(AgentID.newBuilder().setValue("S1"))
-                .setHostname("host1")
-                .addResources(scalar("cpus", 1, "*")).addResources(scalar("cpus", 2, "whisk"))
-                .addResources(scalar("cpus", 8, "other")).addResources(scalar("mem", 1024, "*"))
-                .addResources(ports(31000, 31002, "*")).addResources(ports(40000, 40000, "whisk"))
-                .addResources(ports(50000, 50001, "other"))
-                .build();
-    }
 
     private OfferView view(Offer offer) {
         return intake.convert(EncodedOffers.of(List.of(offer)), 0);

@@ -1,21 +1,16 @@
 package io.mesowhisk.mesos.scheduler.internal;
 
+import static io.mesowhisk.mesos.scheduler.internal.HandMadeOffers.offer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mesowhisk.mesos.scheduler.LaunchRequest;
-import io.mesowhisk.mesos.v1.Protos.AgentID;
 import io.mesowhisk.mesos.v1.Protos.ContainerInfo;
 import io.mesowhisk.mesos.v1.Protos.Environment;
-import io.mesowhisk.mesos.v1.Protos.FrameworkID;
 import io.mesowhisk.mesos.v1.Protos.HealthCheck;
-import io.mesowhisk.mesos.v1.Protos.Offer;
-import io.mesowhisk.mesos.v1.Protos.OfferID;
-import io.mesowhisk.mesos.v1.Protos.Resource;
 import io.mesowhisk.mesos.v1.Protos.TaskInfo;
-import io.mesowhisk.mesos.v1.Protos.Value;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,27 +19,6 @@ import org.junit.jupiter.api.Test;
 
 /** LaunchRequest to TaskInfo on hand-made offers. */
 class TaskInfosTest {
-
-    private static Resource scalar(String name, double v, String role) {
-        return Resource.newBuilder().setName(name).setType(Value.Type.SCALAR).setRole(role)
-                .setScalar(Value.Scalar.newBuilder().setValue(v)).build();
-    }
-
-    private static Resource ports(long begin, long end, String role) {
-        return Resource.newBuilder().setName("ports").setType(Value.Type.RANGES).setRole(role)
-                .setRanges(Value.Ranges.newBuilder().addRange(Value.Range.newBuilder().setBegin(begin).setEnd(end)))
-                .build();
-    }
-
-    private static Offer offer() {
-        return Offer.newBuilder().setId(OfferID.newBuilder().setValue("O1"))
-                .setFrameworkId(FrameworkID.newBuilder().setValue("F")).setAgentId(AgentID.newBuilder().setValue("S1"))
-                .setHostname("host1")
-                .addResources(scalar("cpus", 1, "*")).addResources(scalar("cpus", 2, "whisk"))
-                .addResources(scalar("cpus", 8, "other")).addResources(scalar("mem", 1024, "*"))
-                .addResources(ports(31000, 31002, "*")).addResources(ports(40000, 40000, "whisk"))
-                .build();
-    }
 
     private static Map<String, String> env(Environment e) {
         return e.getVariablesList().stream().collect(Collectors.toMap(Environment.Variable::getName,
