@@ -236,10 +236,11 @@ public final class EmbeddedFramework {
     }
 
     /**
-     * Why mesos.whisk-adapter refuses the {@code whisk.mesos} configuration, when it does and no settings are in
-     * force (so no container factory can run): the text {@code whisk:config} shows, naming the key, the value and
-     * its source, read from the adapter's {@link WhiskConfigStatus} service. Empty when settings are in force,
-     * nothing was refused, or the adapter is not running.
+     * Why mesos.whisk-adapter refused the latest {@code whisk.mesos} configuration, when it did (whatever is in force
+     * then is older: with the invoker's configuration files refused, the defaults the adapter started with): the text
+     * {@code whisk:config} shows, naming the key, the value and its source, read from the adapter's
+     * {@link WhiskConfigStatus} service. Empty when the latest configuration was accepted or the adapter is not
+     * running.
      */
     public Optional<String> configurationRefusal() {
         // a shared API package: the invoker's side and the embedded bundles see the same WhiskConfigStatus type
@@ -252,10 +253,16 @@ public final class EmbeddedFramework {
             return Optional.empty();
         }
         try {
-            return status.inForce().isPresent() ? Optional.empty() : status.lastRejection();
+            return status.lastRejection();
         } finally {
             context().ungetService(reference);
         }
+    }
+
+    /** Whether every bundle (fragments aside) is active: nothing is still starting. */
+    public boolean allBundlesActive() {
+        return java.util.Arrays.stream(context().getBundles())
+                .allMatch(b -> b.getState() == Bundle.ACTIVE || b.getHeaders().get(Constants.FRAGMENT_HOST) != null);
     }
 
     /** Bundles that are not active (with their state) and the framework errors seen so far. */

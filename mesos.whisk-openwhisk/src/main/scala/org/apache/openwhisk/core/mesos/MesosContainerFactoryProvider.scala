@@ -71,8 +71,17 @@ object MesosContainerFactoryProvider extends ContainerFactoryProvider {
           // Until the adapter has read the invoker's layer, the settings in force are the defaults (local mode), and
           // a factory may run for them that the layer replaces (a master-url in the invoker's files): so wait for
           // the settings that include the layer, and for the factory of their mode.
-          val inForce = awaitSettings(framework, includingLayer = layer.nonEmpty, remaining)
-          framework.awaitService(classOf[WhiskContainerFactory], s"(whisk.mesos.local-mode=${inForce.localMode})", remaining)
+          val refusal = new RefusalWatch(framework)
+          val inForce = awaitSettings(framework, includingLayer = layer.nonEmpty, refusal, remaining)
+          val filter = s"(whisk.mesos.local-mode=${inForce.localMode})"
+          var factory: Option[WhiskContainerFactory] = None
+          while (factory.isEmpty) {
+            try factory = Some(framework.awaitService(classOf[WhiskContainerFactory], filter, slice(remaining)))
+            catch {
+              case e: TimeoutException if System.nanoTime() < deadline => refusal.check()
+            }
+          }
+          factory.get
         } catch {
           // no factory because the adapter refuses the invoker's whisk.mesos settings: that is the reason to report
           case e: TimeoutException =>
@@ -105,7 +114,10 @@ object MesosContainerFactoryProvider extends ContainerFactoryProvider {
    * ConfigAdmin layer `instance` gave (a value whose source is ConfigAdmin: the layer holds no key that a system
    * property or environment variable sets, so each of its values is in force from ConfigAdmin).
    */
-  private def awaitSettings(framework: EmbeddedFramework, includingLayer: Boolean, timeout: Duration): WhiskMesosSettings = {
+  private def awaitSettings(framework: EmbeddedFramework,
+                            includingLayer: Boolean,
+                            refusal: RefusalWatch,
+                            timeout: Duration): WhiskMesosSettings = {
     val deadline = System.nanoTime() + timeout.toNanos
     var settings: Option[WhiskMesosSettings] = None
     while (settings.isEmpty) {
@@ -120,6 +132,7 @@ object MesosContainerFactoryProvider extends ContainerFactoryProvider {
         } finally context.ungetService(reference)
       }
       if (settings.isEmpty) {
+        refusal.check()
         if (System.nanoTime() > deadline)
           throw new TimeoutException(
             s"no whisk.mesos settings${if (includingLayer) " with the invoker's configuration file values" else ""} " +
@@ -128,6 +141,28 @@ object MesosContainerFactoryProvider extends ContainerFactoryProvider {
       }
     }
     settings.get
+  }
+
+  /** At most a quarter of a second of what is left: waits are cut into slices to look for a refusal in between. */
+  private def slice(remaining: Duration): Duration =
+    if (remaining.compareTo(Duration.ofMillis(250)) < 0) remaining else Duration.ofMillis(250)
+
+  /**
+   * Ends the wait at once when the adapter refuses the `whisk.mesos` settings and nothing in this invoker can change
+   * that: the configuration comes from the invoker's files, system properties and environment, read once, so a
+   * refusal heals only when a constraint operator bundle still starting brings the operator it names. Once every
+   * bundle is active and the refusal has stood for a second, waiting for `start-timeout` would only delay the error.
+   */
+  private final class RefusalWatch(framework: EmbeddedFramework) {
+    private var since = 0L
+
+    def check(): Unit = {
+      val refusal = framework.configurationRefusal()
+      if (refusal.isEmpty || !framework.allBundlesActive()) since = 0L
+      else if (since == 0L) since = System.nanoTime()
+      else if (System.nanoTime() - since > TimeUnit.SECONDS.toNanos(1))
+        throw new IllegalStateException(s"${refusal.get} (every bundle is active, so the configuration must change)")
+    }
   }
 
   /** Stops the embedded framework of this factory (end of `cleanup()`); a later `instance` starts a new one. */

@@ -15,7 +15,8 @@ import com.typesafe.config.{Config, ConfigList, ConfigObject, ConfigValue, Confi
  *
  *  - `bundle-cache`: the embedded OSGi framework's bundle cache, emptied at every start (default
  *    `<java.io.tmpdir>/mesowhisk-invoker<N>`, N the invoker's instance number);
- *  - `start-timeout`: how long `instance()` waits for the container factory service (default 30 seconds).
+ *  - `start-timeout`: how long `instance()` waits for the container factory service (default 30 seconds); a refused
+ *    `whisk.mesos` configuration that cannot heal ends the wait sooner.
  */
 final case class ProviderSettings(bundleCache: Path, startTimeout: FiniteDuration)
 

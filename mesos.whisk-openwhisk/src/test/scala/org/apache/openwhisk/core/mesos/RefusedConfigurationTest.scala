@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test
 
 /**
  * An invoker whose `whisk.mesos` settings the adapter refuses: `instance()` fails with the adapter's reason (key,
- * value, source, what was expected), not with a bare "no service within ..." timeout.
+ * value, source, what was expected), not with a bare "no service within ..." timeout, and as soon as the refusal
+ * cannot heal (every bundle active), not after `start-timeout`.
  */
 class RefusedConfigurationTest {
 
@@ -25,7 +26,7 @@ class RefusedConfigurationTest {
     val cache = Files.createTempDirectory("mesowhisk-invoker-refused")
     val typesafe = ConfigFactory
       .parseString(s"""whisk.mesos-provider.bundle-cache = "${cache.toString.replace("\\", "/")}"
-                      |whisk.mesos-provider.start-timeout = 5 seconds""".stripMargin)
+                      |whisk.mesos-provider.start-timeout = 10 minutes""".stripMargin)
       .withFallback(ConfigFactory.load())
     // as the invoker's start script passes CONFIG_whisk_mesos_teardownOnExit=perhaps
     System.setProperty("whisk.mesos.teardown-on-exit", "perhaps")
@@ -41,8 +42,34 @@ class RefusedConfigurationTest {
           "whisk.mesos.teardown-on-exit = \"perhaps\" (from system property whisk.mesos.teardown-on-exit): " +
           "expected true or false"),
         e.getMessage)
+      // the refusal ended the wait, not the ten minutes of start-timeout
+      assertTrue(e.getMessage.endsWith("(every bundle is active, so the configuration must change)"), e.getMessage)
     } finally {
       System.clearProperty("whisk.mesos.teardown-on-exit")
+      Await.result(system.terminate(), 60.seconds)
+      deleteRecursively(cache)
+    }
+  }
+
+  @Test
+  def aValueOfTheInvokersConfigurationFilesRefusedFailsAtOnceToo(): Unit = {
+    val cache = Files.createTempDirectory("mesowhisk-invoker-refused")
+    // the adapter starts with its defaults in force; the invoker's files then bring a value it refuses
+    val typesafe = ConfigFactory
+      .parseString(s"""whisk.mesos-provider.bundle-cache = "${cache.toString.replace("\\", "/")}"
+                      |whisk.mesos-provider.start-timeout = 10 minutes
+                      |whisk.mesos.teardown-on-exit = perhaps""".stripMargin)
+      .withFallback(ConfigFactory.load())
+    val system = ActorSystem("RefusedConfigurationTest", typesafe)
+    try {
+      val e = assertThrows(
+        classOf[IllegalStateException],
+        () =>
+          MesosContainerFactoryProvider
+            .instance(system, logging, null, InvokerInstanceId(0, userMemory = ByteSize(1, SizeUnits.GB)), Map.empty))
+      assertTrue(e.getMessage.contains("whisk.mesos.teardown-on-exit = \"perhaps\""), e.getMessage)
+      assertTrue(e.getMessage.endsWith("(every bundle is active, so the configuration must change)"), e.getMessage)
+    } finally {
       Await.result(system.terminate(), 60.seconds)
       deleteRecursively(cache)
     }
