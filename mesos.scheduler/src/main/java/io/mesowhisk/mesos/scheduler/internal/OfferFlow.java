@@ -1,5 +1,6 @@
 package io.mesowhisk.mesos.scheduler.internal;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.mesowhisk.mesos.api.EncodedOffers;
 import io.mesowhisk.mesos.api.Mesos4xxException;
 import io.mesowhisk.mesos.api.MesosProtocolException;
@@ -142,16 +143,20 @@ final class OfferFlow {
 
     /** An offer intake could not read: declined if its id can be found, and said. */
     private void unusable(EncodedOffers offers, int i, IllegalArgumentException why) {
-        OfferID id;
+        Offer partial;
         try {
-            id = offers.offer(i).getId();
-        } catch (RuntimeException e) {
-            LOG.warn("{}: offer {} of an OFFERS event cannot be read ({}); it cannot be declined either: {}",
-                    engine.name, i, why.getMessage(), e.getMessage());
+            partial = Offer.parser().parsePartialFrom(offers.array(), offers.offset(i), offers.length(i));
+        } catch (InvalidProtocolBufferException e) {
+            partial = null;
+        }
+        if (partial == null || !partial.hasId()) {
+            LOG.warn("{}: offer {} of an OFFERS event cannot be read ({}), nor its id: it cannot be declined",
+                    engine.name, i, why.getMessage());
             return;
         }
-        LOG.warn("{}: offer {} cannot be used ({}); declining it", engine.name, id.getValue(), why.getMessage());
-        decline(List.of(id));
+        LOG.warn("{}: offer {} cannot be used ({}); declining it", engine.name, partial.getId().getValue(),
+                why.getMessage());
+        decline(List.of(partial.getId()));
     }
 
     void onRescind(String offerId) {

@@ -41,7 +41,12 @@ class OffersTest {
 
     /** An OFFERS event with an offer id the master never made, RecordIO-framed for the protobuf stream. */
     private static byte[] bogusOffer(String frameworkId, AgentView agent) throws Exception {
-        Offer offer = Offer.newBuilder().setId(OfferID.newBuilder().setValue("bogus-O1"))
+        return offersEvent(offerNeverMade(frameworkId, agent).toByteArray());
+    }
+
+    /** An offer of the agent's whole size, with an id the master never made. */
+    private static Offer offerNeverMade(String frameworkId, AgentView agent) {
+        return Offer.newBuilder().setId(OfferID.newBuilder().setValue("bogus-O1"))
                 .setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId))
                 .setAgentId(AgentID.newBuilder().setValue(agent.agentId())).setHostname(agent.hostname())
                 .addResources(scalar("cpus", 8)).addResources(scalar("mem", 16384))
@@ -49,12 +54,33 @@ class OffersTest {
                         .setRanges(Value.Ranges.newBuilder().addRange(Value.Range.newBuilder().setBegin(31000)
                                 .setEnd(32000))))
                 .build();
-        byte[] event = Event.newBuilder().setType(Event.Type.OFFERS)
-                .setOffers(Event.Offers.newBuilder().addOffers(offer)).build().toByteArray();
+    }
+
+    /** An OFFERS event of these offers' bytes (well-formed or not), RecordIO-framed for the protobuf stream. */
+    private static byte[] offersEvent(byte[]... offers) throws Exception {
+        ByteArrayOutputStream list = new ByteArrayOutputStream();
+        for (byte[] o : offers) {
+            list.write(0x0a); // Event.Offers.offers, length-delimited
+            writeVarint(list, o.length);
+            list.write(o);
+        }
+        ByteArrayOutputStream event = new ByteArrayOutputStream();
+        event.write(Event.newBuilder().setType(Event.Type.OFFERS).build().toByteArray());
+        event.write(0x1a); // Event.offers, length-delimited
+        writeVarint(event, list.size());
+        list.writeTo(event);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write((event.length + "\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(event);
+        out.write((event.size() + "\n").getBytes(StandardCharsets.US_ASCII));
+        event.writeTo(out);
         return out.toByteArray();
+    }
+
+    private static void writeVarint(ByteArrayOutputStream out, int value) {
+        while ((value & ~0x7f) != 0) {
+            out.write(value & 0x7f | 0x80);
+            value >>>= 7;
+        }
+        out.write(value);
     }
 
     @Test
@@ -79,6 +105,37 @@ class OffersTest {
             LaunchedTask t = await(launch);
             assertEquals(emu.agentId(0), t.agentId());
             assertEquals(2, emu.launchedTasks(), "launched once at Mesos");
+        }
+    }
+
+    @Test
+    void offersThatCannotBeReadAreLeftOutAndTheEventsOtherOffersServe() throws Exception {
+        try (MesosEmulator emu = Fixture.emulator(1).start();
+                MesosScheduler s = Fixture.scheduler(emu, FrameworkIdStore.inMemory(),
+                        Fixture.settings().maxUnplacedCycles(0).build())) {
+            LaunchedTask filler = await(s.launch(docker("filler").cpus(4).build()));
+            String fw = filler.frameworkId();
+            long reconnects = s.metrics().snapshot().counter(SchedulerMetrics.RECONNECTS);
+            LaunchRequest wanted = docker("wanted").cpus(2).build();
+            CompletionStage<LaunchedTask> launch = s.launch(wanted);
+            awaitTrue("pending", () -> s.status().tasksByPhase().get(TaskPhase.PENDING) == 1);
+            Offer usable = offerNeverMade(fw, s.agents().get(0));
+            byte[] noAgent = usable.toBuilder().setId(OfferID.newBuilder().setValue("bogus-no-agent")).clearAgentId()
+                    .buildPartial().toByteArray();
+            byte[] whole = usable.toBuilder().setId(OfferID.newBuilder().setValue("bogus-cut")).build().toByteArray();
+            byte[] cut = java.util.Arrays.copyOf(whole, whole.length + 3);
+            cut[whole.length] = 0x2a; // a resource of 5 bytes, of which only one follows
+            cut[whole.length + 1] = 0x05;
+            cut[whole.length + 2] = 0x0a;
+            emu.injectBytes(fw, offersEvent(noAgent, cut, usable.toByteArray()));
+            // the one readable offer of the event is used: the master never made it, so the task comes back dropped
+            awaitTrue("launched on the readable offer and back to pending", () -> s.tasks().stream()
+                    .anyMatch(v -> v.taskId().equals(wanted.taskId()) && v.phase() == TaskPhase.PENDING
+                            && v.lastState().equals(Optional.of(TaskState.TASK_DROPPED))), () -> s.tasks().toString());
+            assertEquals(reconnects, s.metrics().snapshot().counter(SchedulerMetrics.RECONNECTS),
+                    "offers that cannot be read do not cost the stream");
+            await(s.kill(filler.taskId()));
+            assertEquals(emu.agentId(0), await(launch).agentId());
         }
     }
 
