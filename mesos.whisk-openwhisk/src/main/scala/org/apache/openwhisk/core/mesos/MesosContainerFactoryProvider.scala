@@ -126,8 +126,10 @@ object MesosContainerFactoryProvider extends ContainerFactoryProvider {
       if (reference != null) {
         val config = context.getService(reference)
         try {
+          // current() throws when the settings were withdrawn after the reference was taken (a refusal): none yet,
+          // and the refusal watch decides
           settings = Option(config)
-            .map(_.current())
+            .flatMap(c => try Some(c.current()) catch { case _: IllegalStateException => None })
             .filter(s => !includingLayer || s.sources().values().asScala.exists(_.startsWith("ConfigAdmin")))
         } finally context.ungetService(reference)
       }
