@@ -6,6 +6,7 @@ import static io.mesowhisk.mesos.scheduler.internal.WireReader.VARINT;
 import static io.mesowhisk.mesos.scheduler.internal.WireReader.tag;
 
 import io.mesowhisk.mesos.api.EncodedOffers;
+import io.mesowhisk.mesos.api.MesosProtocolException;
 import io.mesowhisk.mesos.constraints.Attribute;
 import io.mesowhisk.mesos.constraints.OfferView;
 import io.mesowhisk.mesos.constraints.PortRange;
@@ -99,11 +100,6 @@ public final class OfferIntake {
             }
             return o;
         }
-    }
-
-    /** One offer as placement sees it, for a framework in {@code role} (tests and benchmarks). */
-    public static OfferView toView(Offer offer, String role) {
-        return toViews(EncodedOffers.of(List.of(offer)), role).get(0);
     }
 
     /** Every offer of an OFFERS event, in order, for a framework in {@code role}. */
@@ -260,7 +256,7 @@ public final class OfferIntake {
         }
         b.cpus(cpus).mem(mem).disk(disk).tag(source);
         if (hasAttributes) {
-            b.attributes(() -> attributes(source.offer()));
+            b.attributes(() -> attributes(source));
         }
         return b.build();
     }
@@ -316,9 +312,18 @@ public final class OfferIntake {
 
     /**
      * The offer's attributes, for placement; one that cannot be represented is left out (so constraints on it fail,
-     * as on an agent without it): Mesos validates agent attributes, so this takes a master that does not.
+     * as on an agent without it): Mesos validates agent attributes, so this takes a master that does not. An offer
+     * that cannot be decoded has none (placement reads attributes in the middle of its pass: it must not fail).
      */
-    private static List<Attribute> attributes(Offer offer) {
+    private static List<Attribute> attributes(Source source) {
+        Offer offer;
+        try {
+            offer = source.offer();
+        } catch (MesosProtocolException e) {
+            LOG.warn("Offer {} of an OFFERS event: its attributes cannot be read, so it has none: {}", source.index,
+                    e.getMessage());
+            return List.of();
+        }
         List<Attribute> out = new ArrayList<>(offer.getAttributesCount());
         for (int i = 0, n = offer.getAttributesCount(); i < n; i++) {
             io.mesowhisk.mesos.v1.Protos.Attribute a = offer.getAttributes(i);

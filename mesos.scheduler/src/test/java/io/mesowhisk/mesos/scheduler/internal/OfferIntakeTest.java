@@ -178,6 +178,17 @@ class OfferIntakeTest {
     }
 
     @Test
+    void attributesOfAnOfferThatCannotBeDecodedAreNoneInsteadOfFailingPlacement() {
+        // readable for intake, but without the framework id every offer must have: decoding it fails
+        Offer partial = offer().toBuilder().clearFrameworkId().addAttributes(Attribute.newBuilder().setName("zone")
+                .setType(Value.Type.TEXT).setText(Value.Text.newBuilder().setValue("a"))).buildPartial();
+        OfferView v = view(partial.toByteArray());
+        assertEquals(3000, v.cpusMilli());
+        assertEquals(List.of(), v.attributes());
+        assertNull(v.valueOf("zone"));
+    }
+
+    @Test
     void portRangesMesosCouldNotMeanAreLeftOut() {
         OfferView v = view(offer().toBuilder().clearResources().addResources(ports(31000, 31001, "*"))
                 .addResources(ports(70000, 70001, "*")).addResources(ports(32000, 31000, "*")).build());
