@@ -23,52 +23,43 @@ class RefusedConfigurationTest {
 
   @Test
   def instanceFailsWithTheAdaptersReason(): Unit = {
-    val cache = Files.createTempDirectory("mesowhisk-invoker-refused")
-    val typesafe = ConfigFactory
-      .parseString(s"""whisk.mesos-provider.bundle-cache = "${cache.toString.replace("\\", "/")}"
-                      |whisk.mesos-provider.start-timeout = 10 minutes""".stripMargin)
-      .withFallback(ConfigFactory.load())
     // as the invoker's start script passes CONFIG_whisk_mesos_teardownOnExit=perhaps
     System.setProperty("whisk.mesos.teardown-on-exit", "perhaps")
-    val system = ActorSystem("RefusedConfigurationTest", typesafe)
-    try {
-      val e = assertThrows(
-        classOf[IllegalStateException],
-        () =>
-          MesosContainerFactoryProvider
-            .instance(system, logging, null, InvokerInstanceId(0, userMemory = ByteSize(1, SizeUnits.GB)), Map.empty))
-      assertTrue(
-        e.getMessage.startsWith("the Mesos container factory did not start: invalid whisk.mesos configuration: " +
-          "whisk.mesos.teardown-on-exit = \"perhaps\" (from system property whisk.mesos.teardown-on-exit): " +
-          "expected true or false"),
-        e.getMessage)
-      // the refusal ended the wait, not the ten minutes of start-timeout
-      assertTrue(e.getMessage.endsWith("(every bundle is active, so the configuration must change)"), e.getMessage)
-    } finally {
-      System.clearProperty("whisk.mesos.teardown-on-exit")
-      Await.result(system.terminate(), 60.seconds)
-      deleteRecursively(cache)
-    }
+    val message =
+      try refusal(invokerFiles = "")
+      finally System.clearProperty("whisk.mesos.teardown-on-exit")
+    assertTrue(
+      message.startsWith("the Mesos container factory did not start: invalid whisk.mesos configuration: " +
+        "whisk.mesos.teardown-on-exit = \"perhaps\" (from system property whisk.mesos.teardown-on-exit): " +
+        "expected true or false"),
+      message)
+    // the refusal ended the wait, not the ten minutes of start-timeout
+    assertTrue(message.endsWith("(every bundle is active, so the configuration must change)"), message)
   }
 
   @Test
   def aValueOfTheInvokersConfigurationFilesRefusedFailsAtOnceToo(): Unit = {
-    val cache = Files.createTempDirectory("mesowhisk-invoker-refused")
     // the adapter starts with its defaults in force; the invoker's files then bring a value it refuses
+    val message = refusal(invokerFiles = "whisk.mesos.teardown-on-exit = perhaps")
+    assertTrue(message.contains("whisk.mesos.teardown-on-exit = \"perhaps\""), message)
+    assertTrue(message.endsWith("(every bundle is active, so the configuration must change)"), message)
+  }
+
+  /** The message `instance()` fails with, for an invoker with these lines in its files and 10 minutes to start. */
+  private def refusal(invokerFiles: String): String = {
+    val cache = Files.createTempDirectory("mesowhisk-invoker-refused")
     val typesafe = ConfigFactory
       .parseString(s"""whisk.mesos-provider.bundle-cache = "${cache.toString.replace("\\", "/")}"
                       |whisk.mesos-provider.start-timeout = 10 minutes
-                      |whisk.mesos.teardown-on-exit = perhaps""".stripMargin)
+                      |$invokerFiles""".stripMargin)
       .withFallback(ConfigFactory.load())
     val system = ActorSystem("RefusedConfigurationTest", typesafe)
     try {
-      val e = assertThrows(
+      assertThrows(
         classOf[IllegalStateException],
         () =>
           MesosContainerFactoryProvider
-            .instance(system, logging, null, InvokerInstanceId(0, userMemory = ByteSize(1, SizeUnits.GB)), Map.empty))
-      assertTrue(e.getMessage.contains("whisk.mesos.teardown-on-exit = \"perhaps\""), e.getMessage)
-      assertTrue(e.getMessage.endsWith("(every bundle is active, so the configuration must change)"), e.getMessage)
+            .instance(system, logging, null, InvokerInstanceId(0, userMemory = ByteSize(1, SizeUnits.GB)), Map.empty)).getMessage
     } finally {
       Await.result(system.terminate(), 60.seconds)
       deleteRecursively(cache)
