@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mesowhisk.mesos.api.Encoding;
+import io.mesowhisk.mesos.api.MesosClientConfig;
 import io.mesowhisk.mesos.emulator.LaunchFailure;
 import io.mesowhisk.mesos.emulator.MesosEmulator;
 import io.mesowhisk.mesos.scheduler.FrameworkIdStore;
@@ -20,6 +22,7 @@ import io.mesowhisk.mesos.scheduler.SchedulerMetrics;
 import io.mesowhisk.mesos.scheduler.TaskEnd;
 import io.mesowhisk.mesos.scheduler.TaskPhase;
 import io.mesowhisk.mesos.v1.Protos.TaskState;
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +52,25 @@ class LifecycleTest {
             SchedulerMetrics.Snapshot m = s.metrics().snapshot();
             assertEquals(1, m.counter(SchedulerMetrics.LAUNCHES_RUNNING));
             assertEquals(1, m.latencies().get(SchedulerMetrics.LAUNCH_LATENCY).count());
+        }
+    }
+
+    /** With JSON the client decodes OFFERS events and writes the offers back to protobuf: the same intake serves. */
+    @Test
+    void overTheJsonEncodingOffersAreHeldAndLaunchedOn() throws Exception {
+        try (MesosEmulator emu = Fixture.emulator(2).start();
+                MesosScheduler s = MesosScheduler.builder()
+                        .client(MesosClientConfig.builder().masters(emu.masterUris()).encoding(Encoding.JSON)
+                                .backoff(Duration.ofMillis(50), Duration.ofMillis(500)).build())
+                        .framework(Fixture.framework(Duration.ofDays(1)))
+                        .settings(Fixture.settings().holdOffers(Duration.ofMinutes(5)).build())
+                        .idStore(FrameworkIdStore.inMemory()).build()) {
+            awaitTrue("offers held", () -> s.heldOffers().size() == 2);
+            LaunchedTask first = await(s.launch(docker("json-1").build()));
+            LaunchedTask second = await(s.launch(docker("json-2").cpus(3.9).build()));
+            assertTrue(emu.agentId(0).equals(first.agentId()) || emu.agentId(1).equals(first.agentId()));
+            assertEquals(1, second.hostPorts().size());
+            assertEquals(TaskState.TASK_KILLED, await(s.kill(first.taskId())).state());
         }
     }
 
