@@ -143,20 +143,24 @@ final class OfferFlow {
 
     /** An offer intake could not read: declined if its id can be found, and said. */
     private void unusable(EncodedOffers offers, int i, IllegalArgumentException why) {
-        Offer partial;
-        try {
-            partial = Offer.parser().parsePartialFrom(offers.array(), offers.offset(i), offers.length(i));
-        } catch (InvalidProtocolBufferException e) {
-            partial = null;
-        }
-        if (partial == null || !partial.hasId()) {
+        OfferID id = idOf(offers, i);
+        if (id == null) {
             LOG.warn("{}: offer {} of an OFFERS event cannot be read ({}), nor its id: it cannot be declined",
                     engine.name, i, why.getMessage());
             return;
         }
-        LOG.warn("{}: offer {} cannot be used ({}); declining it", engine.name, partial.getId().getValue(),
-                why.getMessage());
-        decline(List.of(partial.getId()));
+        LOG.warn("{}: offer {} cannot be used ({}); declining it", engine.name, id.getValue(), why.getMessage());
+        decline(List.of(id));
+    }
+
+    /** The id of offer {@code i}, read even when the offer lacks other required fields; null if it has none. */
+    private static OfferID idOf(EncodedOffers offers, int i) {
+        try {
+            Offer partial = Offer.parser().parsePartialFrom(offers.array(), offers.offset(i), offers.length(i));
+            return partial.hasId() ? partial.getId() : null;
+        } catch (InvalidProtocolBufferException e) {
+            return null;
+        }
     }
 
     void onRescind(String offerId) {
@@ -376,14 +380,15 @@ final class OfferFlow {
         });
     }
 
-    /** The ids of offers that will not be looked at (a stale subscription's): only the readable ones. */
+    /** The ids of offers that will not be looked at (a stale subscription's): those whose id can be read. */
     static List<OfferID> offerIds(EncodedOffers offers) {
         List<OfferID> ids = new ArrayList<>(offers.size());
         for (int i = 0; i < offers.size(); i++) {
-            try {
-                ids.add(offers.offer(i).getId());
-            } catch (MesosProtocolException e) {
-                LOG.debug("Offer {} of a stale OFFERS event cannot be read: {}", i, e.getMessage());
+            OfferID id = idOf(offers, i);
+            if (id != null) {
+                ids.add(id);
+            } else {
+                LOG.debug("Offer {} of a stale OFFERS event has no readable id", i);
             }
         }
         return ids;
