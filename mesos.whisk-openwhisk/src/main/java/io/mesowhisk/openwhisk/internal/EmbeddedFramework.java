@@ -261,14 +261,18 @@ public final class EmbeddedFramework {
 
     /** Whether every bundle (fragments aside) is active: nothing is still starting. */
     public boolean allBundlesActive() {
-        return java.util.Arrays.stream(context().getBundles())
-                .allMatch(b -> b.getState() == Bundle.ACTIVE || b.getHeaders().get(Constants.FRAGMENT_HOST) != null);
+        return java.util.Arrays.stream(context().getBundles()).noneMatch(EmbeddedFramework::inactive);
+    }
+
+    /** A bundle that is not active; fragments never are, and do not count. */
+    private static boolean inactive(Bundle b) {
+        return b.getState() != Bundle.ACTIVE && b.getHeaders().get(Constants.FRAGMENT_HOST) == null;
     }
 
     /** Bundles that are not active (with their state) and the framework errors seen so far. */
     public String diagnostics() {
         String inactive = java.util.Arrays.stream(context().getBundles())
-                .filter(b -> b.getState() != Bundle.ACTIVE && b.getHeaders().get(Constants.FRAGMENT_HOST) == null)
+                .filter(EmbeddedFramework::inactive)
                 .map(b -> b.getSymbolicName() + " " + stateName(b.getState()))
                 .collect(Collectors.joining(", "));
         return "bundles not active: " + (inactive.isEmpty() ? "none" : inactive)
