@@ -57,7 +57,8 @@ import org.openjdk.jmh.annotations.State;
  * </ul>
  * Both build their calls with the same {@link Accepts} code, so the difference is offer intake plus placement;
  * {@link #oursIntakeAndPlacement} and {@link #referenceIntakeAndPlacement} measure that part alone, and
- * {@link #oursIntake} and {@link #oursPlacement} our two halves of it. The
+ * {@link #oursIntake} and {@link #oursPlacement} our two halves of it; {@link #intakeFloor} is the least any intake
+ * could cost (finding each offer's fields, reading none). The
  * workload: agents with cpus 8, mem 32768, disk 100000, ports 31000-31999 (allocated to the framework's role), every
  * fifth also with 2 cpus and 4096 mem statically reserved for another role (which neither may use), and attributes
  * zone (TEXT), rack (TEXT), pool (TEXT) and gen (SCALAR); tasks of 0.25 cpu, 256 MB and 1 host port for a docker
@@ -168,6 +169,38 @@ public class OfferIntakeBenchmark {
     @Benchmark
     public List<OfferView> oursIntake() {
         return OfferIntake.toViews(EncodedOffers.fromEvent(record), ROLE);
+    }
+
+    /**
+     * The least any offer intake does, for comparison with {@link #oursIntake}: the offers found in the event, and
+     * every top-level field of each stepped over by its tag and length, with no value read: no resource parsed, no
+     * string, no view. (Every field of {@code Offer} is a message or a string, with a one-byte tag.)
+     */
+    @Benchmark
+    public int intakeFloor() {
+        EncodedOffers offers = EncodedOffers.fromEvent(record);
+        byte[] b = offers.array();
+        int fields = 0;
+        for (int i = 0, n = offers.size(); i < n; i++) {
+            int pos = offers.offset(i);
+            int end = pos + offers.length(i);
+            while (pos < end) {
+                if ((b[pos++] & 7) != 2) {
+                    throw new IllegalStateException("not a length-delimited field at " + (pos - 1));
+                }
+                int length = 0;
+                for (int shift = 0; ; shift += 7) {
+                    byte x = b[pos++];
+                    length |= (x & 0x7f) << shift;
+                    if (x >= 0) {
+                        break;
+                    }
+                }
+                pos += length;
+                fields++;
+            }
+        }
+        return fields;
     }
 
     /** Placement alone, over views converted once in the setup. */
