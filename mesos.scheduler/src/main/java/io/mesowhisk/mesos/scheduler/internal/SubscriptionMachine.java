@@ -66,6 +66,14 @@ final class SubscriptionMachine {
     private volatile URI leader;
     private volatile Instant lastEvent;
     private boolean everSubscribed;
+    /**
+     * The current subscription's first SUBSCRIBE is out and unanswered. A second SUBSCRIBE must not race it: the
+     * master takes whichever arrives last, so the old settings could win, and closing the winner then disconnects the
+     * framework (with a failover timeout of 0, Mesos removes it and kills its tasks).
+     */
+    private boolean answerPending;
+    /** A reconfiguration that resubscribes once the SUBSCRIBE in flight is answered (see {@link #answerPending}). */
+    private boolean resubscribeWhenAnswered;
     private int resubscribeAttempts;
     private ScheduledFuture<?> resubscribeTimer;
 
@@ -137,6 +145,7 @@ final class SubscriptionMachine {
         Subscription sub = engine.client.subscribe(engine.framework.toFrameworkInfo(Optional.ofNullable(frameworkId)),
                 listener);
         current = sub;
+        answerPending = true;
         sub.terminated().thenAccept(d -> engine.loop.post(() -> onTerminated(sub, d)));
     }
 
@@ -168,13 +177,14 @@ final class SubscriptionMachine {
         if (sub != current || stopping()) {
             return;
         }
+        answerPending = false;
         if (replaced != null) {
             replaced.close();
             replaced = null;
-            if (replacedClient != null) {
-                replacedClient.close();
-                replacedClient = null;
-            }
+        }
+        if (replacedClient != null) {
+            replacedClient.close();
+            replacedClient = null;
         }
         FrameworkID id = subscribed.getFrameworkId();
         if (frameworkId == null || !frameworkId.getValue().equals(id.getValue())) {
@@ -201,6 +211,12 @@ final class SubscriptionMachine {
         engine.reconciler.subscribed();
         engine.kills.subscribed();
         engine.supply.start();
+        if (resubscribeWhenAnswered) {
+            resubscribeWhenAnswered = false;
+            LOG.info("{}: the SUBSCRIBE in flight was answered; resubscribing as framework {} with the new settings",
+                    engine.name, id.getValue());
+            replaceCurrent();
+        }
     }
 
     private URI leaderOf(Event.Subscribed subscribed) {
@@ -223,10 +239,20 @@ final class SubscriptionMachine {
             return;
         }
         if (d.reconnecting()) {
+            answerPending = false; // no SUBSCRIBE of this subscription is answered until mesos.api's next attempt
+            engine.offers.dropHeld();
+            if (resubscribeWhenAnswered) {
+                resubscribeWhenAnswered = false;
+                LOG.warn("{}: {} ({}); resubscribing as framework {} with the new settings", engine.name, d.reason(),
+                        d.message(), frameworkIdText("(new)"));
+                current.close();
+                current = null;
+                subscribe();
+                return;
+            }
             LOG.warn("{}: {} ({}); mesos.api resubscribes as framework {}", engine.name, d.reason(), d.message(),
                     frameworkIdText("(new)"));
             transition(everSubscribed ? State.RECONNECTING : State.SUBSCRIBING);
-            engine.offers.dropHeld();
         }
     }
 
@@ -238,6 +264,8 @@ final class SubscriptionMachine {
             return;
         }
         current = null;
+        answerPending = false;
+        resubscribeWhenAnswered = false; // the resubscription below takes the new settings
         engine.offers.dropHeld();
         boolean removed = d.reason() == Disconnect.Reason.TORN_DOWN
                 || d.reason() == Disconnect.Reason.ERROR_EVENT && d.message().contains("has been removed");
@@ -309,6 +337,19 @@ final class SubscriptionMachine {
             engine.clientConfig = newClient;
             engine.client = MesosClient.create(newClient);
         }
+        if (current != null && answerPending) {
+            LOG.info("{}: the new settings apply once the SUBSCRIBE in flight is answered", engine.name);
+            resubscribeWhenAnswered = true;
+            return;
+        }
+        replaceCurrent();
+    }
+
+    /**
+     * Subscribes with the settings now in force. The current subscription, if any, stays open until the new one is
+     * subscribed: the master then fails the old stream over to the new one instead of seeing the framework disconnect.
+     */
+    private void replaceCurrent() {
         if (current != null) {
             if (replaced != null) {
                 replaced.close();

@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.mesowhisk.mesos.api.Disconnect;
 import io.mesowhisk.mesos.api.MesosClient;
 import io.mesowhisk.mesos.api.Subscription;
@@ -25,6 +28,8 @@ import io.mesowhisk.mesos.v1.Protos.FrameworkID;
 import io.mesowhisk.mesos.v1.Protos.TaskState;
 import io.mesowhisk.mesos.v1.scheduler.Protos.Event;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -104,6 +109,44 @@ class RecoveryTest {
             assertEquals("TASK_RUNNING", master.get(t.taskId()));
             assertEquals(TaskState.TASK_KILLED, await(s.kill(t.taskId())).state());
         }
+    }
+
+    /**
+     * A product reconfigured while its first SUBSCRIBE is still unanswered (its configuration file arrived just after
+     * it started): a second SUBSCRIBE racing the first would register a second framework, or let the old settings
+     * win at the master and then close the winner, which with a failover timeout of 0 makes Mesos remove the
+     * framework and kill its tasks. The new settings wait for the answer and then fail the stream over, so one
+     * framework is registered, with the new failover timeout.
+     */
+    @Test
+    void aReconfigurationDuringTheFirstSubscribeWaitsForItsAnswerAndKeepsOneFramework() throws Exception {
+        try (MesosEmulator emu = Fixture.emulator(1).start()) {
+            emu.switchLeader(-1); // the SUBSCRIBE is retried against 503s until a leader is back
+            try (MesosScheduler s = MesosScheduler.builder().client(Fixture.client(emu))
+                    .framework(Fixture.framework(Duration.ZERO)).settings(Fixture.settings().build())
+                    .idStore(FrameworkIdStore.inMemory()).build()) {
+                await(s.reconfigure(Fixture.client(emu), Fixture.framework(Duration.ofHours(1)),
+                        Fixture.settings().build()));
+                emu.switchLeader(0);
+                awaitTrue("the master has the new failover timeout", () -> {
+                    var f = frameworks(emu, "frameworks");
+                    return f.size() == 1 && f.get(0).get("failover_timeout").getAsDouble() == 3600.0;
+                }, () -> emu.stateJson());
+                awaitSubscribed(s);
+                assertEquals(frameworks(emu, "frameworks").get(0).get("id").getAsString(),
+                        s.status().frameworkId().orElseThrow());
+                assertEquals(List.of(), frameworks(emu, "completed_frameworks"), "no framework removed");
+                LaunchedTask t = await(s.launch(docker("after-reconfiguration").build()));
+                assertEquals(s.status().frameworkId().orElseThrow(), t.frameworkId());
+            }
+        }
+    }
+
+    private static List<JsonObject> frameworks(MesosEmulator emu, String field) {
+        JsonArray a = JsonParser.parseString(emu.stateJson()).getAsJsonObject().getAsJsonArray(field);
+        List<JsonObject> out = new ArrayList<>();
+        a.forEach(e -> out.add(e.getAsJsonObject()));
+        return out;
     }
 
     @Test
