@@ -101,6 +101,46 @@ class WhiskMesosConfigurationIT {
                 () -> config.get().current().sources().isEmpty());
     }
 
+    /**
+     * The operator's file is theirs: a change made through ConfigAdmin (a console, a management agent) applies, but
+     * is never written back into {@code etc/whisk.mesos.cfg} (FileInstall would by default, and was seen to empty
+     * the file on a restart of the product).
+     */
+    @Test
+    void aConfigAdminChangeIsNeverWrittenIntoTheOperatorsFile() throws Exception {
+        Path etc = Path.of(osgi.bundleContext().getProperty("felix.fileinstall.dir")).toAbsolutePath();
+        Files.createDirectories(etc);
+        Path file = etc.resolve(WhiskMesosConfig.PID + ".cfg");
+        String written = "# the operator's own words\nrole = from-the-file\n";
+        Supplier<WhiskMesosConfig> config = osgi.current(WhiskMesosConfig.class);
+        java.util.concurrent.BlockingQueue<String> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        var listener = osgi.bundleContext().registerService(org.osgi.service.cm.ConfigurationListener.class,
+                e -> events.add(e.getPid()), null);
+        Files.writeString(file, written);
+        try {
+            Await.until("role from-the-file in force", Duration.ofSeconds(20),
+                    () -> config.get().current().role().equals("from-the-file"));
+            Configuration c = osgi.service(ConfigurationAdmin.class).getConfiguration(WhiskMesosConfig.PID, "?");
+            Dictionary<String, Object> p = c.getProperties();
+            p.put("role", "from-config-admin");
+            c.update(p);
+            Await.until("role from-config-admin in force", TIMEOUT,
+                    () -> config.get().current().role().equals("from-config-admin"));
+            // ConfigAdmin hands its events to every listener in order, on one thread: once ours has the barrier's
+            // event, FileInstall has handled the update before it
+            Configuration barrier = osgi.service(ConfigurationAdmin.class).getConfiguration("itest.barrier", "?");
+            barrier.update(properties("at", System.nanoTime()));
+            Await.until("the barrier's event", TIMEOUT, () -> events.contains("itest.barrier"));
+            barrier.delete();
+            assertEquals(written, Files.readString(file));
+        } finally {
+            listener.unregister();
+            Files.delete(file);
+        }
+        Await.until("the configuration withdrawn with its file", Duration.ofSeconds(20),
+                () -> config.get().current().sources().isEmpty());
+    }
+
     @Test
     void aBadUpdateIsRefusedAndTheLastGoodConfigurationStays() throws Exception {
         WhiskMesosConfig config = osgi.service(WhiskMesosConfig.class);
