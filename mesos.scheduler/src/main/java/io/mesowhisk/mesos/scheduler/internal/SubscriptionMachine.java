@@ -59,9 +59,13 @@ final class SubscriptionMachine {
     private final SchedulerEngine engine;
     private volatile State state = State.DISCONNECTED;
     private Subscription current;
-    /** Replaced by a reconfiguration: closed (with its client, if it was ours) once the new one is subscribed. */
+    /** Replaced by a reconfiguration: closed once the new one is subscribed. */
     private Subscription replaced;
-    private MesosClient replacedClient;
+    /**
+     * Clients a reconfiguration replaced: closed once a subscription of the current client is subscribed and no
+     * other one needs them (an open subscription's client is never closed under it).
+     */
+    private final List<MesosClient> retiredClients = new ArrayList<>();
     private volatile FrameworkID frameworkId;
     private volatile URI leader;
     private volatile Instant lastEvent;
@@ -182,9 +186,8 @@ final class SubscriptionMachine {
             replaced.close();
             replaced = null;
         }
-        if (replacedClient != null) {
-            replacedClient.close();
-            replacedClient = null;
+        if (!resubscribeWhenAnswered) {
+            closeRetiredClients();
         }
         FrameworkID id = subscribed.getFrameworkId();
         if (frameworkId == null || !frameworkId.getValue().equals(id.getValue())) {
@@ -330,10 +333,7 @@ final class SubscriptionMachine {
         engine.framework = newFramework;
         engine.intake = new OfferIntake(newFramework.role());
         if (clientChanged) {
-            if (replacedClient != null) {
-                replacedClient.close();
-            }
-            replacedClient = engine.client;
+            retiredClients.add(engine.client);
             engine.clientConfig = newClient;
             engine.client = MesosClient.create(newClient);
         }
@@ -420,9 +420,7 @@ final class SubscriptionMachine {
         if (replaced != null) {
             replaced.close();
         }
-        if (replacedClient != null) {
-            replacedClient.close();
-        }
+        closeRetiredClients();
         if (engine.ownsClient) {
             engine.client.close();
         }
@@ -437,6 +435,13 @@ final class SubscriptionMachine {
         LOG.info("{}: stopped", engine.name);
         engine.loop.shutdown();
         engine.stopped.complete(null);
+    }
+
+    private void closeRetiredClients() {
+        for (MesosClient c : retiredClients) {
+            c.close();
+        }
+        retiredClients.clear();
     }
 
     /** Whether a failed call says the master no longer knows this framework ("Framework cannot be found"). */
