@@ -122,10 +122,16 @@ final class Kills {
         Duration timeout = rec.request.launchTimeout().orElse(engine.settings.launchTimeout());
         rec.timedOut = true;
         String message = rec.id + " was not running" + (rec.hasHealthCheck() ? " and healthy" : "") + " within "
-                + timeout + " (phase " + rec.phase + (rec.why.isEmpty() ? "" : ", last: " + rec.why) + ")";
+                + text(timeout) + " (phase " + rec.phase + (rec.why.isEmpty() ? "" : ", last: " + rec.why) + ")";
         LOG.warn("{}: {}; killing it", engine.name, message);
         engine.tasks.failLaunch(rec, Kind.TIMED_OUT, message, null);
         killTask(rec, "launch timed out");
+    }
+
+    /** {@code 45 s}, {@code 500 ms}: what a person reads in a failure ({@code PT45S} is not). */
+    private static String text(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
     }
 
     // ------------------------------------------------------------------ tasks we have no record of

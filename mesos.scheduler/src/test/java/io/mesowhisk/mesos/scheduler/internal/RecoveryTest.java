@@ -157,7 +157,7 @@ class RecoveryTest {
             LaunchException e = awaitFailure(s.launch(docker("never").cpus(100)
                     .launchTimeout(Duration.ofMillis(500)).build()));
             assertEquals(LaunchException.Kind.TIMED_OUT, e.kind());
-            assertTrue(e.getMessage().contains("PENDING"), e.getMessage());
+            assertTrue(e.getMessage().contains("within 500 ms (phase PENDING"), e.getMessage());
             awaitTrue("forgotten", () -> s.status().tasksByPhase().values().stream().allMatch(n -> n == 0));
         }
     }
