@@ -63,6 +63,7 @@ public final class EmbeddedFramework {
     public static final List<String> SHARED_PACKAGES = List.of("io.mesowhisk.whisk", "io.mesowhisk.mesos.constraints");
 
     private static final Pattern START_LEVEL = Pattern.compile("startlevel=(\\d+)");
+    private static final String CONFIG_ADMIN = "org.apache.felix.configadmin";
 
     private final Framework framework;
     private final List<String> errors = new CopyOnWriteArrayList<>();
@@ -80,6 +81,20 @@ public final class EmbeddedFramework {
      * @param extraProperties further framework properties (override the defaults)
      */
     public static EmbeddedFramework start(Path storage, Map<String, String> extraProperties) {
+        return start(storage, extraProperties, Map.of(), Duration.ofMinutes(1));
+    }
+
+    /**
+     * As {@link #start(Path, Map)}, with ConfigAdmin configurations (PID to values) that are in place before any
+     * bundle that reads them starts: the framework first rises to ConfigAdmin's start level, the configurations
+     * are written, and only then do the bundles above it start. So the container factory's first settings are
+     * already the invoker's, and it never starts for settings about to be replaced (local mode and its emulator,
+     * or a subscription without the invoker's failover timeout).
+     *
+     * @param timeout how long the start may wait for ConfigAdmin and for the rest of the bundles
+     */
+    public static EmbeddedFramework start(Path storage, Map<String, String> extraProperties,
+            Map<String, Map<String, Object>> configurations, Duration timeout) {
         Objects.requireNonNull(storage, "storage");
         // Bundles that use ServiceLoader (slf4j-api through SPI Fly, Jetty) must not see the invoker's own service
         // files through the context class loader: the threads the framework starts with inherit this one.
@@ -87,13 +102,14 @@ public final class EmbeddedFramework {
         ClassLoader context = thread.getContextClassLoader();
         thread.setContextClassLoader(ClassLoader.getPlatformClassLoader());
         try {
-            return startFramework(storage, extraProperties);
+            return startFramework(storage, extraProperties, configurations, timeout);
         } finally {
             thread.setContextClassLoader(context);
         }
     }
 
-    private static EmbeddedFramework startFramework(Path storage, Map<String, String> extraProperties) {
+    private static EmbeddedFramework startFramework(Path storage, Map<String, String> extraProperties,
+            Map<String, Map<String, Object>> configurations, Duration timeout) {
         long t0 = System.nanoTime();
         Map<String, byte[]> runtime = readRuntime();
         Properties launcher = new Properties();
@@ -122,10 +138,19 @@ public final class EmbeddedFramework {
         // the resolver runs on the calling thread: Felix's resolver pool outlives stop() by a minute otherwise
         properties.put("felix.resolver.parallelism", "1");
         int top = 1;
-        for (String attr : attrs) {
-            top = Math.max(top, startLevel(attr));
+        int configAdminLevel = -1;
+        for (int i = 0; i < attrs.size(); i++) {
+            top = Math.max(top, startLevel(attrs.get(i)));
+            if (attrs.get(i).startsWith(CONFIG_ADMIN + ";")) {
+                configAdminLevel = startLevel(attrs.get(i));
+            }
         }
-        properties.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(top + 1));
+        if (!configurations.isEmpty() && configAdminLevel < 0) {
+            throw new IllegalStateException(RUNTIME + " has no " + CONFIG_ADMIN + " for the configurations "
+                    + configurations.keySet());
+        }
+        int beginning = configurations.isEmpty() ? top + 1 : configAdminLevel;
+        properties.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(beginning));
         properties.putAll(extraProperties);
 
         Framework framework = new FrameworkFactory().newFramework(properties);
@@ -150,13 +175,34 @@ public final class EmbeddedFramework {
             }
             long t2 = System.nanoTime();
             framework.start();
+            if (!configurations.isEmpty()) {
+                for (Map.Entry<String, Map<String, Object>> c : configurations.entrySet()) {
+                    embedded.configure(c.getKey(), c.getValue(), timeout);
+                }
+                embedded.raiseStartLevel(top + 1, timeout);
+            }
             long t3 = System.nanoTime();
             embedded.startup = String.format("%d bundles: runtime read in %d ms, installed in %d ms, started in %d ms",
                     installed.size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
             return embedded;
-        } catch (BundleException | RuntimeException e) {
+        } catch (BundleException | RuntimeException | TimeoutException e) {
             embedded.stop(Duration.ofSeconds(30));
             throw new IllegalStateException("the embedded OSGi framework did not start: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            embedded.stop(Duration.ofSeconds(30));
+            throw new IllegalStateException("interrupted while the embedded OSGi framework started", e);
+        }
+    }
+
+    /** Raises the framework's start level to {@code level} and waits until every bundle up to it has started. */
+    private void raiseStartLevel(int level, Duration timeout) throws TimeoutException, InterruptedException {
+        java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
+        framework.adapt(org.osgi.framework.startlevel.FrameworkStartLevel.class).setStartLevel(level,
+                event -> reached.countDown());
+        if (!reached.await(Math.max(1, timeout.toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new TimeoutException("start level " + level + " not reached within " + timeout + "; "
+                    + diagnostics());
         }
     }
 

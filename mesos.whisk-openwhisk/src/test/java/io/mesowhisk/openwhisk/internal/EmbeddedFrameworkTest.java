@@ -25,6 +25,25 @@ class EmbeddedFrameworkTest {
     @TempDir
     Path cache;
 
+    /**
+     * The invoker's whisk.mesos keys given to {@code start} are in ConfigAdmin before the adapter starts: its very
+     * first settings include them, so a master-url from the invoker's files never lets local mode start first.
+     */
+    @Test
+    void configurationsGivenAtStartAreTheFirstSettingsInForce() throws Exception {
+        EmbeddedFramework framework = EmbeddedFramework.start(cache.resolve("felix"), Map.of(),
+                Map.of(WhiskMesosConfig.PID, Map.of("role", "from-the-start", "master-url", "http://127.0.0.1:1")),
+                TIMEOUT);
+        try {
+            WhiskMesosConfig config = framework.awaitService(WhiskMesosConfig.class, TIMEOUT);
+            assertEquals("from-the-start", config.current().role());
+            assertEquals(List.of(java.net.URI.create("http://127.0.0.1:1")), config.current().masterUrls());
+            assertEquals(1, config.generation(), "the first configuration in force already has the invoker's keys");
+        } finally {
+            assertTrue(framework.stop(TIMEOUT), "stopped in time");
+        }
+    }
+
     @Test
     void startsTheBundlesSharesTheApiAndStopsWithoutLeavingThreads() throws Exception {
         Set<Thread> before = Thread.getAllStackTraces().keySet();

@@ -61,11 +61,15 @@ object MesosContainerFactoryProvider extends ContainerFactoryProvider {
 
     // the framework id must outlive the bundle cache, which is emptied at every start: kept beside it, so that a
     // restarted invoker fails over to the same Mesos framework instead of registering a new one
+    // the invoker's whisk.mesos keys are in ConfigAdmin before the adapter starts: its first settings are theirs
+    val configurations: Map[String, java.util.Map[String, AnyRef]] =
+      if (layer.nonEmpty) Map(WhiskMesosConfig.PID -> layer.asJava) else Map.empty
     val framework = EmbeddedFramework.start(
       settings.bundleCache.resolve("felix-cache"),
-      Map("mesos.scheduler.state.dir" -> settings.bundleCache.resolve("state").toString).asJava)
+      Map("mesos.scheduler.state.dir" -> settings.bundleCache.resolve("state").toString).asJava,
+      configurations.asJava,
+      remaining)
     try {
-      if (layer.nonEmpty) framework.configure(WhiskMesosConfig.PID, layer.asJava, remaining)
       val whisk =
         try {
           // Until the adapter has read the invoker's layer, the settings in force are the defaults (local mode), and
