@@ -178,12 +178,21 @@ public final class WhiskMesosConfigComponent implements WhiskMesosConfig, Operat
                             describeOrigin(properties), current.inForce().get().settings().localMode());
                 } else {
                     LOG.error("{}{}; no whisk.mesos configuration is in force, and no containers can be created, "
-                            + "until a valid one arrives (fix the value, or override it in etc/whisk.mesos.cfg)",
-                            e.getMessage(), describeOrigin(properties));
+                            + "until a valid one arrives ({})", e.getMessage(), describeOrigin(properties), fixHint());
                 }
             }
         }
         publish();
+    }
+
+    /**
+     * Where a refused value can be mended: with a configuration folder (the Felix app's and Karaf's FileInstall),
+     * its whisk.mesos.cfg can override it; elsewhere (the invoker plug-in) only its source can.
+     */
+    private String fixHint() {
+        String dir = context == null ? null : context.getProperty("felix.fileinstall.dir");
+        return dir == null ? "fix the value where it came from"
+                : "fix the value, or override it in " + dir + "/" + WhiskMesosConfig.PID + ".cfg";
     }
 
     /** Operators came or went: a configuration refused for want of one may be good now. */
