@@ -63,6 +63,8 @@ public final class WhiskMesosConfigComponent implements WhiskMesosConfig, Operat
     /** Service property of {@link WhiskMesosConfig}: true in local mode (Boolean). */
     public static final String LOCAL_MODE = "whisk.mesos.local-mode";
 
+    /** Private ConfigAdmin property (not a setting) naming where a configuration's values came from. */
+    static final String ORIGIN = ".origin";
     /** PID of the embedded Mesos emulator (bundle mesos.emulator), started in local mode. */
     static final String EMULATOR_PID = "mesos.emulator";
     /** Marks an emulator configuration this component created, so that it only ever deletes its own. */
@@ -362,9 +364,17 @@ public final class WhiskMesosConfigComponent implements WhiskMesosConfig, Operat
         return layer;
     }
 
+    /**
+     * How the messages name the ConfigAdmin layer: with the file FileInstall read it from, or with the private
+     * property {@value #ORIGIN} that its writer set (the invoker plug-in names the invoker's configuration files).
+     */
     private static String configAdminSource(Map<String, Object> properties) {
         Object file = properties.get("felix.fileinstall.filename");
-        return file == null ? "ConfigAdmin" : "ConfigAdmin, file " + file;
+        if (file != null) {
+            return "ConfigAdmin, file " + file;
+        }
+        Object origin = properties.get(ORIGIN);
+        return origin == null ? "ConfigAdmin" : "ConfigAdmin, " + origin;
     }
 
     private static String describeOrigin(Map<String, Object> properties) {

@@ -53,18 +53,30 @@ object ProviderSettings {
 object WhiskMesosLayer {
   val Path = "whisk.mesos"
 
-  /** The keys (relative to `whisk.mesos`, as the PID has them) and values, lists as `String[]`. */
+  /**
+   * A private ConfigAdmin property (a leading dot: not a setting) naming where the values came from, which the
+   * adapter shows as their source in its messages instead of a bare "ConfigAdmin".
+   */
+  val Origin = ".origin"
+
+  /**
+   * The keys (relative to `whisk.mesos`, as the PID has them) and values, lists as `String[]`, plus [[Origin]];
+   * empty when no value comes from a file.
+   */
   def apply(config: Config): Map[String, AnyRef] =
     if (!config.hasPath(Path)) Map.empty
-    else
-      config
-        .getConfig(Path)
-        .entrySet()
-        .asScala
-        .iterator
-        .filter(e => fromFile(e.getValue))
-        .map(e => unquote(e.getKey) -> value(e.getValue))
-        .toMap
+    else {
+      val fromFiles = config.getConfig(Path).entrySet().asScala.toList.filter(e => fromFile(e.getValue))
+      if (fromFiles.isEmpty) Map.empty
+      else {
+        val files = fromFiles.flatMap(e => Option(e.getValue.origin()).flatMap(fileOf)).distinct.sorted
+        val origin = "the invoker's configuration files" + (if (files.isEmpty) "" else files.mkString(" (", ", ", ")"))
+        fromFiles.map(e => unquote(e.getKey) -> value(e.getValue)).toMap + (Origin -> origin)
+      }
+    }
+
+  private def fileOf(origin: com.typesafe.config.ConfigOrigin): Option[String] =
+    Option(origin.filename()).orElse(Option(origin.url()).map(_.toString)).orElse(Option(origin.resource()))
 
   private def fromFile(value: ConfigValue): Boolean = {
     val description = Option(value.origin()).map(_.description()).getOrElse("")

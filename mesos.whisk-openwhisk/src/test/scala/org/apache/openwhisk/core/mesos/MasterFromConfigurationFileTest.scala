@@ -17,10 +17,9 @@ import org.junit.jupiter.api.Assertions._
 import org.junit.jupiter.api.Test
 
 /**
- * A `master-url` in the invoker's configuration files reaches the bundles through ConfigAdmin, after they started on
- * their defaults (local mode). `instance()` returns the factory of that master, not the local-mode one that the
- * configuration replaces a moment later (which refuses every container as "cleaned up"). The master is the
- * standalone Mesos emulator, run as a process of its own.
+ * A `master-url` in the invoker's configuration files reaches the bundles through ConfigAdmin, before the adapter
+ * starts (so local mode is never in force: `EmbeddedFrameworkTest`), and `instance()` returns the factory of that
+ * master. The master is the standalone Mesos emulator, run as a process of its own.
  */
 class MasterFromConfigurationFileTest {
 

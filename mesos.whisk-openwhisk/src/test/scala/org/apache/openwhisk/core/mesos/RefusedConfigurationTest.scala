@@ -39,9 +39,11 @@ class RefusedConfigurationTest {
 
   @Test
   def aValueOfTheInvokersConfigurationFilesRefusedFailsAtOnceToo(): Unit = {
-    // the adapter starts with its defaults in force; the invoker's files then bring a value it refuses
+    // the invoker's files are in ConfigAdmin before the adapter starts: it refuses them at its first look, and
+    // names them as the value's source
     val message = refusal(invokerFiles = "whisk.mesos.teardown-on-exit = perhaps")
-    assertTrue(message.contains("whisk.mesos.teardown-on-exit = \"perhaps\""), message)
+    assertTrue(message.contains("whisk.mesos.teardown-on-exit = \"perhaps\" (from ConfigAdmin, the invoker's " +
+      "configuration files"), message)
     assertTrue(message.endsWith("(every bundle is active, so the configuration must change)"), message)
   }
 

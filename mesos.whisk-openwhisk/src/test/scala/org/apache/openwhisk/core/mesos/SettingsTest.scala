@@ -30,7 +30,9 @@ class SettingsTest {
         }"""))
       .resolve()
     val layer = WhiskMesosLayer(config)
-    assertEquals(Set("role", "timeouts.task-launch", "constraints", "teardown-on-exit", "heartbeat-max-failures"), layer.keySet)
+    assertEquals(Set("role", "timeouts.task-launch", "constraints", "teardown-on-exit", "heartbeat-max-failures",
+      WhiskMesosLayer.Origin), layer.keySet)
+    assertEquals("the invoker's configuration files", layer(WhiskMesosLayer.Origin))
     assertEquals("openwhisk", layer("role"))
     assertEquals("45 seconds", layer("timeouts.task-launch"))
     assertEquals(List("zone LIKE us-east-.*", "rack UNLIKE r9"), layer("constraints").asInstanceOf[Array[String]].toList)
