@@ -253,8 +253,14 @@ final class SubscriptionMachine {
                 subscribe();
                 return;
             }
-            LOG.warn("{}: {} ({}); mesos.api resubscribes as framework {}", engine.name, d.reason(), d.message(),
-                    frameworkIdText("(new)"));
+            if (state == State.SUBSCRIBED) {
+                LOG.warn("{}: {} ({}); mesos.api resubscribes as framework {}", engine.name, d.reason(), d.message(),
+                        frameworkIdText("(new)"));
+            } else {
+                // a failed attempt while not subscribed: mesos.api has logged it with its next attempt's delay
+                LOG.debug("{}: {} ({}); mesos.api resubscribes as framework {}", engine.name, d.reason(),
+                        d.message(), frameworkIdText("(new)"));
+            }
             transition(everSubscribed ? State.RECONNECTING : State.SUBSCRIBING);
         }
     }
