@@ -369,7 +369,11 @@ final class OfferFlow {
 
     /** Declines offers on the current subscription (none: nothing to do). */
     void decline(List<OfferID> ids) {
-        Subscription sub = engine.subscription.current();
+        declineOn(engine.subscription.current(), ids);
+    }
+
+    /** DECLINE through {@code sub} (the current subscription, or one being replaced). */
+    void declineOn(Subscription sub, List<OfferID> ids) {
         if (sub == null || ids.isEmpty()) {
             return;
         }

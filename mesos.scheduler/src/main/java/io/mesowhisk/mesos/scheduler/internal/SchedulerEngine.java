@@ -299,6 +299,9 @@ public final class SchedulerEngine implements MesosScheduler {
         if (sub != subscription.current() || subscription.stopping()) {
             if (sub == subscription.current()) {
                 offers.decline(OfferFlow.offerIds(encoded));
+            } else if (sub == subscription.replaced()) {
+                // still the master's stream until the new one is subscribed: its offers must not stay outstanding
+                offers.declineOn(sub, OfferFlow.offerIds(encoded));
             }
             return;
         }

@@ -61,6 +61,13 @@ final class SubscriptionMachine {
     private Subscription current;
     /** Replaced by a reconfiguration: closed once the new one is subscribed. */
     private Subscription replaced;
+    /** What a subscription was made with: the client, its settings and the framework settings. */
+    private record Settings(MesosClientConfig clientConfig, MesosClient client, FrameworkSettings framework) {
+    }
+    /** The settings {@link #current} was made with. */
+    private Settings currentSettings;
+    /** The settings {@link #replaced} runs on: in force again if the master refuses the new ones. */
+    private Settings replacedSettings;
     /**
      * Clients a reconfiguration replaced: closed once a subscription of the current client is subscribed and no
      * other one needs them (an open subscription's client is never closed under it).
@@ -101,6 +108,11 @@ final class SubscriptionMachine {
     /** The subscription events are taken from, or null between subscriptions. */
     Subscription current() {
         return current;
+    }
+
+    /** The subscription a reconfiguration replaces until the new one is subscribed, or null. */
+    Subscription replaced() {
+        return replaced;
     }
 
     FrameworkID frameworkId() {
@@ -149,6 +161,7 @@ final class SubscriptionMachine {
         Subscription sub = engine.client.subscribe(engine.framework.toFrameworkInfo(Optional.ofNullable(frameworkId)),
                 listener);
         current = sub;
+        currentSettings = new Settings(engine.clientConfig, engine.client, engine.framework);
         answerPending = true;
         sub.terminated().thenAccept(d -> engine.loop.post(() -> onTerminated(sub, d)));
     }
@@ -185,6 +198,7 @@ final class SubscriptionMachine {
         if (replaced != null) {
             replaced.close();
             replaced = null;
+            replacedSettings = null;
         }
         if (!resubscribeWhenAnswered) {
             closeRetiredClients();
@@ -268,8 +282,13 @@ final class SubscriptionMachine {
     private void onTerminated(Subscription sub, Disconnect d) {
         if (sub == replaced) {
             replaced = null;
+            replacedSettings = null;
         }
         if (sub != current || stopping()) {
+            return;
+        }
+        if (replaced != null && replaced.isSubscribed()) {
+            refused(d);
             return;
         }
         current = null;
@@ -288,6 +307,31 @@ final class SubscriptionMachine {
         }
         transition(State.RECONNECTING);
         scheduleResubscribe();
+    }
+
+    /**
+     * The master refused the subscription made with new settings (e.g. "Changing framework's principal is not
+     * allowed"), while the one it replaces is still subscribed: that one goes on, with the settings it was made with.
+     */
+    private void refused(Disconnect d) {
+        Settings previous = replacedSettings;
+        LOG.error("{}: the master refused the new settings ({}: {}); framework {} goes on with the previous ones",
+                engine.name, d.reason(), d.message(), frameworkIdText("?"));
+        if (engine.client != previous.client()) {
+            engine.client.close();
+            retiredClients.remove(previous.client());
+        }
+        engine.client = previous.client();
+        engine.clientConfig = previous.clientConfig();
+        engine.framework = previous.framework();
+        engine.intake = new OfferIntake(previous.framework().role());
+        current = replaced;
+        currentSettings = previous;
+        replaced = null;
+        replacedSettings = null;
+        answerPending = false;
+        resubscribeWhenAnswered = false;
+        transition(State.SUBSCRIBED);
     }
 
     private void scheduleResubscribe() {
@@ -361,6 +405,7 @@ final class SubscriptionMachine {
                 replaced.close();
             }
             replaced = current;
+            replacedSettings = currentSettings;
             current = null;
         }
         EventLoop.cancel(resubscribeTimer);

@@ -23,6 +23,7 @@ import io.mesowhisk.mesos.scheduler.LaunchException;
 import io.mesowhisk.mesos.scheduler.LaunchedTask;
 import io.mesowhisk.mesos.scheduler.MesosScheduler;
 import io.mesowhisk.mesos.scheduler.SchedulerMetrics;
+import io.mesowhisk.mesos.scheduler.SchedulerStatus;
 import io.mesowhisk.mesos.scheduler.TaskEnd;
 import io.mesowhisk.mesos.v1.Protos.FrameworkID;
 import io.mesowhisk.mesos.v1.Protos.TaskState;
@@ -139,6 +140,35 @@ class RecoveryTest {
                 LaunchedTask t = await(s.launch(docker("after-reconfiguration").build()));
                 assertEquals(s.status().frameworkId().orElseThrow(), t.frameworkId());
             }
+        }
+    }
+
+    /**
+     * A live change the master refuses ("Changing framework's principal is not allowed"): the subscription it was to
+     * replace goes on with the previous settings, its tasks still followed, rather than the scheduler retrying the
+     * refused settings forever with nobody listening to the stream Mesos still uses.
+     */
+    @Test
+    void aReconfigurationTheMasterRefusesLeavesThePreviousSubscriptionInForce() throws Exception {
+        FrameworkSettings first = new FrameworkSettings("scheduler-test", "test", "*", Duration.ofDays(1),
+                Optional.of("first-principal"), Optional.empty());
+        try (MesosEmulator emu = Fixture.emulator(1).start();
+                MesosScheduler s = MesosScheduler.builder().client(Fixture.client(emu)).framework(first)
+                        .settings(Fixture.settings().build()).idStore(FrameworkIdStore.inMemory()).build()) {
+            LaunchedTask t = await(s.launch(docker("kept").build()));
+            FrameworkSettings other = new FrameworkSettings("scheduler-test", "test", "*", Duration.ofDays(1),
+                    Optional.of("another-principal"), Optional.empty());
+            await(s.reconfigure(Fixture.client(emu), other, Fixture.settings().build()));
+            awaitTrue("the refusal is seen and the previous subscription is current again", () ->
+                    s.status().state() == SchedulerStatus.State.SUBSCRIBED
+                            && s.metrics().snapshot().counter(SchedulerMetrics.RECONNECTS) == 0
+                            && !emu.stateJson().contains("another-principal"));
+            assertEquals(t.frameworkId(), s.status().frameworkId().orElseThrow());
+            assertEquals(TaskState.TASK_KILLED, await(s.kill(t.taskId())).state(),
+                    "the previous subscription's updates are still followed");
+            LaunchedTask after = await(s.launch(docker("after-the-refusal").build()));
+            assertEquals(t.frameworkId(), after.frameworkId());
+            assertEquals("first-principal", frameworks(emu, "frameworks").get(0).get("principal").getAsString());
         }
     }
 
