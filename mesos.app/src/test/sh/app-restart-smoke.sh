@@ -53,8 +53,9 @@ print("completed", len(s.get("completed_frameworks", [])))'
 
 start_app() { # $1: log file
     (cd "$work" && CONFIG_whisk_mesos_masterUrl=$master exec java -jar "$app" > "$1" 2>&1) &
-    pids+=($!)
     app_pid=$!
+    pids+=("$app_pid")
+    disown "$app_pid" # the kill -9 below is the test, not news for bash's job report
 }
 
 await_active() { # $1: what; waits (deadline 120 s) until exactly one framework is registered and active

@@ -320,6 +320,7 @@ final class SubscriptionMachine {
         if (engine.client != previous.client()) {
             engine.client.close();
             retiredClients.remove(previous.client());
+            closeRetiredClients(); // any left were made by reconfigurations in between, and never subscribed
         }
         engine.client = previous.client();
         engine.clientConfig = previous.clientConfig();
