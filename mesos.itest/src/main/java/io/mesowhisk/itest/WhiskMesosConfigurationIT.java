@@ -12,7 +12,9 @@ import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -20,8 +22,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationListener;
 import org.osgi.service.metatype.AttributeDefinition;
 import org.osgi.service.metatype.MetaTypeInformation;
 import org.osgi.service.metatype.MetaTypeService;
@@ -113,9 +117,9 @@ class WhiskMesosConfigurationIT {
         Path file = etc.resolve(WhiskMesosConfig.PID + ".cfg");
         String written = "# the operator's own words\nrole = from-the-file\n";
         Supplier<WhiskMesosConfig> config = osgi.current(WhiskMesosConfig.class);
-        java.util.concurrent.BlockingQueue<String> events = new java.util.concurrent.LinkedBlockingQueue<>();
-        var listener = osgi.bundleContext().registerService(org.osgi.service.cm.ConfigurationListener.class,
-                e -> events.add(e.getPid()), null);
+        Queue<String> events = new ConcurrentLinkedQueue<>();
+        ServiceRegistration<ConfigurationListener> listener = osgi.bundleContext().registerService(
+                ConfigurationListener.class, e -> events.add(e.getPid()), null);
         Files.writeString(file, written);
         try {
             Await.until("role from-the-file in force", Duration.ofSeconds(20),

@@ -51,6 +51,15 @@ class TaskTerminationConformanceTest {
             .setGracePeriod(Protos.DurationInfo.newBuilder().setNanoseconds(d.toNanos())).build();
     }
 
+    /** Waits (at most 30 s) until the task has written {@code file}. */
+    private static void awaitFile(Path file) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Files.exists(file)) {
+            assertTrue(System.nanoTime() < deadline, file + " did not appear within 30 s");
+            Thread.sleep(10);
+        }
+    }
+
     /** The run directory of a command task, from the container id its updates carry. */
     private Path sandbox(String taskId, TaskStatus status) {
         return s.runs(emu, taskId).resolve(status.getContainerStatus().getContainerId().getValue());
@@ -65,9 +74,12 @@ class TaskTerminationConformanceTest {
     void taskEndingCleanlyOnSigtermAfterKillIsKilled() throws Exception {
         s.subscribe(TestScheduler.info().build());
         Protos.Offer o = s.firstOffer();
-        s.launch(o, TestScheduler.commandTask("clean", o, "trap 'exit 0' TERM; while :; do sleep 1; done")
+        s.launch(o, TestScheduler.commandTask("clean", o,
+                "trap 'exit 0' TERM; touch trapped; while :; do sleep 1; done")
             .setKillPolicy(grace(Duration.ofMinutes(10))).build());
-        s.started("clean");
+        TaskStatus running = s.started("clean");
+        // RUNNING comes once the shell is started, as from Mesos's executor: a KILL before its trap would kill it
+        awaitFile(sandbox("clean", running).resolve("trapped"));
         kill("clean");
         TaskStatus killed = s.awaitUpdate("clean", TaskState.TASK_KILLED);
         assertEquals("Command exited with status 0", killed.getMessage());
@@ -112,13 +124,15 @@ class TaskTerminationConformanceTest {
         s.subscribe(TestScheduler.info().addCapabilities(TestScheduler.cap(
             Protos.FrameworkInfo.Capability.Type.TASK_KILLING_STATE)).build());
         Protos.Offer o = s.firstOffer();
-        // on SIGTERM the task waits for the file "go" in its sandbox, then exits 0
+        // on SIGTERM the task waits for the file "go" in its sandbox, then exits 0; the check fails once the trap
+        // is set (a SIGTERM before it would kill the shell)
         s.launch(o, TestScheduler.commandTask("hk", o,
-                "trap 'while [ ! -e go ]; do sleep 0.05; done; exit 0' TERM; while :; do sleep 1; done")
+                "trap 'while [ ! -e go ]; do sleep 0.05; done; exit 0' TERM; touch trapped; while :; do sleep 1; done")
             .setKillPolicy(grace(Duration.ofMinutes(10)))
             .setHealthCheck(Protos.HealthCheck.newBuilder().setType(Protos.HealthCheck.Type.COMMAND)
                 .setDelaySeconds(0).setIntervalSeconds(0.05).setGracePeriodSeconds(0).setConsecutiveFailures(1)
-                .setCommand(Protos.CommandInfo.newBuilder().setValue("exit 1"))).build());
+                .setCommand(Protos.CommandInfo.newBuilder()
+                    .setValue("while [ ! -e trapped ]; do sleep 0.05; done; exit 1"))).build());
         TaskStatus running = s.started("hk");
         TaskStatus unhealthy = s.await(e -> e.getType() == Event.Type.UPDATE
             && e.getUpdate().getStatus().getState() == TaskState.TASK_RUNNING

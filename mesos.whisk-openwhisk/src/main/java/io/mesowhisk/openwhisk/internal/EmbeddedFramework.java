@@ -20,6 +20,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
@@ -37,6 +39,7 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
@@ -197,10 +200,9 @@ public final class EmbeddedFramework {
 
     /** Raises the framework's start level to {@code level} and waits until every bundle up to it has started. */
     private void raiseStartLevel(int level, Duration timeout) throws TimeoutException, InterruptedException {
-        java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
-        framework.adapt(org.osgi.framework.startlevel.FrameworkStartLevel.class).setStartLevel(level,
-                event -> reached.countDown());
-        if (!reached.await(Math.max(1, timeout.toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        CountDownLatch reached = new CountDownLatch(1);
+        framework.adapt(FrameworkStartLevel.class).setStartLevel(level, event -> reached.countDown());
+        if (!reached.await(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)) {
             throw new TimeoutException("start level " + level + " not reached within " + timeout + "; "
                     + diagnostics());
         }

@@ -59,11 +59,11 @@ object MesosContainerFactoryProvider extends ContainerFactoryProvider {
     val deadline = started + settings.startTimeout.toNanos
     def remaining = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))
 
-    // the framework id must outlive the bundle cache, which is emptied at every start: kept beside it, so that a
-    // restarted invoker fails over to the same Mesos framework instead of registering a new one
     // the invoker's whisk.mesos keys are in ConfigAdmin before the adapter starts: its first settings are theirs
     val configurations: Map[String, java.util.Map[String, AnyRef]] =
       if (layer.nonEmpty) Map(WhiskMesosConfig.PID -> layer.asJava) else Map.empty
+    // the framework id must outlive the bundle cache, which is emptied at every start: kept beside it, so that a
+    // restarted invoker fails over to the same Mesos framework instead of registering a new one
     val framework = EmbeddedFramework.start(
       settings.bundleCache.resolve("felix-cache"),
       Map("mesos.scheduler.state.dir" -> settings.bundleCache.resolve("state").toString).asJava,
@@ -72,9 +72,8 @@ object MesosContainerFactoryProvider extends ContainerFactoryProvider {
     try {
       val whisk =
         try {
-          // Until the adapter has read the invoker's layer, the settings in force are the defaults (local mode), and
-          // a factory may run for them that the layer replaces (a master-url in the invoker's files): so wait for
-          // the settings that include the layer, and for the factory of their mode.
+          // Wait for settings that include the invoker's layer (in force from the start, unless the adapter
+          // refuses them), and for the factory of their mode.
           val refusal = new RefusalWatch(framework)
           val inForce = awaitSettings(framework, includingLayer = layer.nonEmpty, refusal, remaining)
           val filter = s"(whisk.mesos.local-mode=${inForce.localMode})"
