@@ -15,9 +15,12 @@ import java.util.Optional;
  * @param leader the master that accepted the current subscription, while subscribed
  * @param lastHeartbeat when the last event (HEARTBEAT or any other) arrived
  * @param tasksByPhase tasks per phase (every phase present, zero included)
+ * @param problem why the scheduler does not run as its settings say, while that lasts: the master refused its
+ *        subscription (e.g. a framework id registered with another principal), or refused new settings, so that the
+ *        previous ones stay in force
  */
 public record SchedulerStatus(State state, Optional<String> frameworkId, Optional<URI> leader,
-        Optional<Instant> lastHeartbeat, Map<TaskPhase, Integer> tasksByPhase) {
+        Optional<Instant> lastHeartbeat, Map<TaskPhase, Integer> tasksByPhase, Optional<String> problem) {
 
     /** The subscription state machine's states. */
     public enum State {
@@ -41,6 +44,7 @@ public record SchedulerStatus(State state, Optional<String> frameworkId, Optiona
         Objects.requireNonNull(frameworkId, "frameworkId");
         Objects.requireNonNull(leader, "leader");
         Objects.requireNonNull(lastHeartbeat, "lastHeartbeat");
+        Objects.requireNonNull(problem, "problem");
         tasksByPhase = Map.copyOf(tasksByPhase);
     }
 }

@@ -10,7 +10,7 @@
  * {@link io.mesowhisk.mesos.scheduler.MesosSchedulerFactory} service.
  */
 @Export
-@Version("0.3.0")
+@Version("0.4.0")
 package io.mesowhisk.mesos.scheduler;
 
 import org.osgi.annotation.bundle.Export;

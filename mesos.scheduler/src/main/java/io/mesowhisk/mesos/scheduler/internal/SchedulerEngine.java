@@ -235,7 +235,7 @@ public final class SchedulerEngine implements MesosScheduler {
     public SchedulerStatus status() {
         return new SchedulerStatus(subscription.state(),
                 Optional.ofNullable(subscription.frameworkId()).map(FrameworkID::getValue), subscription.leader(),
-                subscription.lastEvent(), tasks.counts());
+                subscription.lastEvent(), tasks.counts(), subscription.problem());
     }
 
     @Override

@@ -44,6 +44,7 @@ public final class SchedulerReports {
                     }
                 }
                 out.append(String.format("%-16s %s%n", "tasks", phases.isEmpty() ? "none" : phases));
+                s.problem().ifPresent(p -> out.append(String.format("%-16s %s%n", "problem", p)));
             }
             return out.toString();
         }

@@ -76,6 +76,8 @@ final class SubscriptionMachine {
     private volatile FrameworkID frameworkId;
     private volatile URI leader;
     private volatile Instant lastEvent;
+    /** Why the scheduler does not run as its settings say (see {@code SchedulerStatus.problem}), or null. */
+    private volatile String problem;
     private boolean everSubscribed;
     /**
      * The current subscription's first SUBSCRIBE is out and unanswered. A second SUBSCRIBE must not race it: the
@@ -131,6 +133,10 @@ final class SubscriptionMachine {
 
     Optional<Instant> lastEvent() {
         return Optional.ofNullable(lastEvent);
+    }
+
+    Optional<String> problem() {
+        return Optional.ofNullable(problem);
     }
 
     void eventReceived() {
@@ -195,6 +201,7 @@ final class SubscriptionMachine {
             return;
         }
         answerPending = false;
+        problem = null;
         if (replaced != null) {
             replaced.close();
             replaced = null;
@@ -301,7 +308,19 @@ final class SubscriptionMachine {
             LOG.error("{}: framework {} was removed by Mesos ({}); its tasks are gone, registering a new framework",
                     engine.name, frameworkIdText("?"), d.message());
             frameworkRemoved(d.message());
+        } else if (refusal(d) && d.message().contains("principal is not allowed")) {
+            String id = frameworkIdText("?");
+            String why = "the master refuses to let framework " + id + " change its principal (" + d.message()
+                    + "): restore the principal it was registered with, or tear framework " + id + " down at the"
+                    + " master (its tasks end) so that a new framework registers";
+            if (!why.equals(problem)) {
+                LOG.error("{}: {}; retrying meanwhile", engine.name, why);
+            }
+            problem = why;
         } else {
+            if (refusal(d)) {
+                problem = "the master refused or ended the subscription: " + d.message();
+            }
             LOG.warn("{}: subscription ended ({}: {}); resubscribing as framework {}", engine.name, d.reason(),
                     d.message(), frameworkIdText("(new)"));
         }
@@ -315,6 +334,7 @@ final class SubscriptionMachine {
      */
     private void refused(Disconnect d) {
         Settings previous = replacedSettings;
+        problem = "the master refused new settings (" + d.message() + "); the previous ones stay in force";
         LOG.error("{}: the master refused the new settings ({}: {}); framework {} goes on with the previous ones",
                 engine.name, d.reason(), d.message(), frameworkIdText("?"));
         if (engine.client != previous.client()) {
@@ -333,6 +353,11 @@ final class SubscriptionMachine {
         answerPending = false;
         resubscribeWhenAnswered = false;
         transition(State.SUBSCRIBED);
+    }
+
+    /** An end that is the master's answer to a SUBSCRIBE: an ERROR event or an HTTP error. */
+    private static boolean refusal(Disconnect d) {
+        return d.reason() == Disconnect.Reason.ERROR_EVENT || d.reason() == Disconnect.Reason.HTTP_ERROR;
     }
 
     private void scheduleResubscribe() {

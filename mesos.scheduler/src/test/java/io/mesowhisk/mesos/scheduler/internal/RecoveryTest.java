@@ -164,11 +164,40 @@ class RecoveryTest {
                             && s.metrics().snapshot().counter(SchedulerMetrics.RECONNECTS) == 0
                             && !emu.stateJson().contains("another-principal"));
             assertEquals(t.frameworkId(), s.status().frameworkId().orElseThrow());
+            String problem = s.status().problem().orElseThrow();
+            assertTrue(problem.contains("Changing framework's principal is not allowed."), problem);
             assertEquals(TaskState.TASK_KILLED, await(s.kill(t.taskId())).state(),
                     "the previous subscription's updates are still followed");
             LaunchedTask after = await(s.launch(docker("after-the-refusal").build()));
             assertEquals(t.frameworkId(), after.frameworkId());
             assertEquals("first-principal", frameworks(emu, "frameworks").get(0).get("principal").getAsString());
+        }
+    }
+
+    /**
+     * A restart with a principal the framework id was not registered with (authentication turned on): Mesos refuses
+     * every SUBSCRIBE. The scheduler keeps the id (restoring the principal resumes the framework, tasks and all) and
+     * says what is wrong and what would mend it, in {@code status()} as in its log.
+     */
+    @Test
+    void aFrameworkIdRegisteredWithAnotherPrincipalIsReportedWithItsRemedy() throws Exception {
+        FrameworkIdStore store = FrameworkIdStore.inMemory();
+        try (MesosEmulator emu = Fixture.emulator(1).start()) {
+            String id;
+            try (MesosScheduler first = Fixture.scheduler(emu, store, Fixture.settings().build())) {
+                awaitSubscribed(first);
+                id = first.status().frameworkId().orElseThrow();
+            } // closed without TEARDOWN: the framework waits for a failover
+            FrameworkSettings authenticated = new FrameworkSettings("scheduler-test", "test", "*",
+                    Duration.ofDays(1), Optional.of("a-principal"), Optional.empty());
+            try (MesosScheduler second = MesosScheduler.builder().client(Fixture.client(emu)).framework(authenticated)
+                    .settings(Fixture.settings().build()).idStore(store).build()) {
+                awaitTrue("the refusal is reported with its remedy", () -> second.status().problem()
+                        .filter(p -> p.contains("change its principal") && p.contains("tear framework " + id))
+                        .isPresent(), () -> second.status().toString());
+                assertEquals(Optional.of(id), second.status().frameworkId(), "the framework id is kept");
+                assertFalse(second.status().state() == SchedulerStatus.State.SUBSCRIBED);
+            }
         }
     }
 
