@@ -9,6 +9,8 @@ import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /** Gogo command {@code whisk:config}: every whisk.mesos key, its effective value and where it came from. */
 @Component(service = ConfigCommand.class,
@@ -16,6 +18,9 @@ import org.osgi.service.component.annotations.Reference;
 public final class ConfigCommand {
 
     private final WhiskConfigStatus status;
+    /** The container factory running now, if any: its scheduler says when the master refuses these settings. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile MesosContainerFactory factory;
 
     /** Constructor injection of the static reference. */
     @Activate
@@ -25,10 +30,15 @@ public final class ConfigCommand {
 
     /** Usage: {@code whisk:config} — prints one row per key: key, value, source (default, environment, ...). */
     public ConfigReport config() {
-        return report(status);
+        MesosContainerFactory f = factory;
+        return report(status, f == null ? Optional.empty() : f.scheduler().status().problem());
     }
 
     static ConfigReport report(WhiskConfigStatus status) {
+        return report(status, Optional.empty());
+    }
+
+    static ConfigReport report(WhiskConfigStatus status, Optional<String> schedulerProblem) {
         Optional<WhiskMesosSettings> settings = status.inForce();
         List<Row> rows = new ArrayList<>();
         settings.ifPresent(s -> {
@@ -37,7 +47,7 @@ public final class ConfigCommand {
                     rows.add(new Row(key, value, sources.getOrDefault(key, "default"))));
         });
         return new ConfigReport(status.generation(), settings.map(WhiskMesosSettings::localMode), rows,
-                status.lastRejection());
+                status.lastRejection(), schedulerProblem);
     }
 
     /** One key: its effective value (the secret masked) and where it came from. */
@@ -51,9 +61,10 @@ public final class ConfigCommand {
      * @param localMode whether it is local mode (empty: nothing in force)
      * @param rows every key
      * @param lastRejection why the last configuration was refused
+     * @param schedulerProblem why the scheduler does not run as these settings say (the master refused them)
      */
     public record ConfigReport(long generation, Optional<Boolean> localMode, List<Row> rows,
-            Optional<String> lastRejection) implements Printable {
+            Optional<String> lastRejection, Optional<String> schedulerProblem) implements Printable {
 
         @Override
         public String toString() {
@@ -74,6 +85,7 @@ public final class ConfigCommand {
                 rows.forEach(r -> out.append(String.format(format, r.key(), r.value(), r.source())));
             }
             lastRejection.ifPresent(r -> out.append("last update REFUSED: ").append(r).append('\n'));
+            schedulerProblem.ifPresent(p -> out.append("scheduler: ").append(p).append('\n'));
             return out.toString();
         }
     }

@@ -123,6 +123,11 @@ class WhiskMesosConfigComponentTest {
         assertTrue(text.matches("(?s).*\nrole +r +ConfigAdmin, file file:/opt/etc/whisk.mesos.cfg\n.*"), text);
         assertFalse(text.contains("s3cr3t"), text);
         assertEquals(text, report.subSequence(0, report.length()).toString(), "prints as text in Gogo");
+        assertFalse(text.contains("scheduler:"), text);
+        String refused = ConfigCommand.report(c, Optional.of("the master refused new settings (Changing framework's"
+                + " principal is not allowed.); the previous ones stay in force")).toString();
+        assertTrue(refused.endsWith("\nscheduler: the master refused new settings (Changing framework's principal is"
+                + " not allowed.); the previous ones stay in force\n"), refused);
     }
 
     @Test
