@@ -1,5 +1,8 @@
 package io.mesowhisk.itest;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +46,16 @@ public final class OsgiContext implements AutoCloseable {
      * Deletes the ConfigAdmin configuration of {@code pid}, if there is one. One that FileInstall (or anyone) deletes
      * at the same moment is taken as deleted: ConfigAdmin then throws "Configuration ... deleted" from its methods.
      */
+    /**
+     * The product's configuration file for {@code pid}, {@code <felix.fileinstall.dir>/<pid>.cfg} (under the test's
+     * working directory, as app.bndrun sets it up), its folder created.
+     */
+    public Path configFile(String pid) throws IOException {
+        Path etc = Path.of(bundleContext().getProperty("felix.fileinstall.dir")).toAbsolutePath();
+        Files.createDirectories(etc);
+        return etc.resolve(pid + ".cfg");
+    }
+
     public void deleteConfiguration(String pid) throws Exception {
         Configuration[] found = service(ConfigurationAdmin.class).listConfigurations("(service.pid=" + pid + ")");
         for (Configuration c : found == null ? new Configuration[0] : found) {

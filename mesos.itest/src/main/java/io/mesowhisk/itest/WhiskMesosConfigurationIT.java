@@ -86,9 +86,7 @@ class WhiskMesosConfigurationIT {
     @Test
     void theProductsConfigurationFileAppliesLiveAndItsRemovalWithdrawsIt() throws Exception {
         // FileInstall as app.bndrun sets it up: etc/ relative to the working directory (under mesos.itest/target/)
-        Path etc = Path.of(osgi.bundleContext().getProperty("felix.fileinstall.dir")).toAbsolutePath();
-        Files.createDirectories(etc);
-        Path file = etc.resolve(WhiskMesosConfig.PID + ".cfg");
+        Path file = osgi.configFile(WhiskMesosConfig.PID);
         Supplier<WhiskMesosConfig> config = osgi.current(WhiskMesosConfig.class);
         Files.writeString(file, "role = from-the-file\nconstraints.0 = hostname UNIQUE\n");
         try {
@@ -112,9 +110,7 @@ class WhiskMesosConfigurationIT {
      */
     @Test
     void aConfigAdminChangeIsNeverWrittenIntoTheOperatorsFile() throws Exception {
-        Path etc = Path.of(osgi.bundleContext().getProperty("felix.fileinstall.dir")).toAbsolutePath();
-        Files.createDirectories(etc);
-        Path file = etc.resolve(WhiskMesosConfig.PID + ".cfg");
+        Path file = osgi.configFile(WhiskMesosConfig.PID);
         String written = "# the operator's own words\nrole = from-the-file\n";
         Supplier<WhiskMesosConfig> config = osgi.current(WhiskMesosConfig.class);
         Queue<String> events = new ConcurrentLinkedQueue<>();

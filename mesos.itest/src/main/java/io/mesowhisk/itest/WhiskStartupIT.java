@@ -104,9 +104,7 @@ class WhiskStartupIT {
         marathon.stop();
 
         // the product's configuration directory (felix.fileinstall.dir = etc, under the test's working directory)
-        Path etc = Path.of(osgi.bundleContext().getProperty("felix.fileinstall.dir")).toAbsolutePath();
-        Files.createDirectories(etc);
-        configFile = etc.resolve(WhiskMesosConfig.PID + ".cfg");
+        configFile = osgi.configFile(WhiskMesosConfig.PID);
         Files.writeString(configFile, "constraints.0 = hostname GROUP_BY\nmesos-link-log-message = false\n");
         Await.until("FileInstall put " + configFile + " into ConfigAdmin", DEADLINE, () -> {
             Configuration c = configuration();
